@@ -1,0 +1,59 @@
+using FluentValidation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Rebooking.Access;
+using Rebooking.Data;
+using Rebooking.Tenants;
+using Rebooking.Tenants.Import;
+
+namespace Rebooking;
+
+public static class CoreRegistration
+{
+    /// <summary>
+    /// Registers storage, the migrator and the domain stores shared by the Api and the Worker. Reads
+    /// <c>Database:Provider</c> and <c>ConnectionStrings:Rebooking</c>; a relative SQLite path is taken
+    /// from the content root.
+    /// </summary>
+    public static IHostApplicationBuilder AddRebookingCore(this IHostApplicationBuilder builder)
+    {
+        ValidationSetup.Configure();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var provider = options.ParsedProvider;
+        var connectionString = builder.Configuration.GetConnectionString("Rebooking")
+            ?? (provider == DatabaseProvider.Sqlite
+                ? DatabaseOptions.DefaultSqliteConnectionString
+                : throw new InvalidOperationException("ConnectionStrings:Rebooking is required with Database:Provider=sqlserver."));
+        var services = builder.Services;
+        services.AddSingleton(new Db(provider, connectionString, builder.Environment.ContentRootPath));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<Audit>();
+        services.AddSingleton<TenantStore>();
+        services.AddSingleton<SlotImport>();
+        services.AddSingleton<BookingImport>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<DemoTenant>();
+
+        services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();
+        services.AddSingleton<IValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
+        return builder;
+    }
+}
+
+/// <summary>FluentValidation settings that make field names match the contract's camelCase JSON paths.</summary>
+public static class ValidationSetup
+{
+    static int configured;
+
+    public static void Configure()
+    {
+        if (Interlocked.Exchange(ref configured, 1) == 1) return;
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : CamelCase(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : CamelCase(member.Name);
+    }
+
+    static string CamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+}
