@@ -79,7 +79,7 @@ public static class TenantsApi
             var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
             rows = mediaType switch
             {
-                "text/csv" => ImportReader.ReadCsv(new StreamReader(request.Body)),
+                "text/csv" => ImportReader.ReadCsv(new StringReader(await new StreamReader(request.Body).ReadToEndAsync(ct))),
                 null or "application/json" => await ImportReader.ReadJsonAsync(request.Body, ct),
                 _ => throw new ImportFormatException("Send application/json or text/csv."),
             };

@@ -52,7 +52,7 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
         else if (d.StartsWith('0')) international = defaultCountryCode + d[1..];
         else return null;
 
-        if (international.StartsWith('0')) return null;
+        if (international.Length < 5 || international.StartsWith('0')) return null;
         var country = CountryOf(international);
         var national = international[country.Code.Length..];
         // "+49 0171 ..." keeps the trunk zero by mistake; drop it. Italy is the exception that dials it.

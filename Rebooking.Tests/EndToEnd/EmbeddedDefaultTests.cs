@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Rebooking.Tenants;
+using Rebooking.Tests.Support;
+
+namespace Rebooking.Tests.EndToEnd;
+
+/// <summary>What a newcomer gets from <c>dotnet run --project Rebooking.Api</c> on a fresh clone, with no configuration.</summary>
+public sealed partial class EmbeddedDefaultTests
+{
+    [Test]
+    public async Task RealApiProcess_InAnEmptyDirectory_CreatesTheDatabasePrintsAKeyAndSeedsTheDemoDay()
+    {
+        var directory = Directory.CreateTempSubdirectory("rebooking-e2e-").FullName;
+        var port = AppProcess.FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        await using var api = AppProcess.Start("Rebooking.Api", directory, new Dictionary<string, string?>(), "--urls", baseUrl);
+        await api.WaitForHealthyAsync(baseUrl + "/health", TimeSpan.FromSeconds(60));
+
+        var key = PrintedKey().Match(api.Output);
+        Assert.That(key.Success, Is.True, "the bootstrap admin key is printed once:\n" + api.Output);
+        Assert.That(File.Exists(Path.Combine(directory, "data", "rebooking.db")), Is.True);
+
+        using var client = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key.Groups[1].Value);
+        var tenant = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{DemoTenant.Slug}");
+        Assert.That(tenant.GetProperty("name").GetString(), Is.EqualTo("Stadt Castrop-Rauxel"));
+        Assert.That(tenant.GetProperty("offices").GetArrayLength(), Is.EqualTo(2));
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "data", "rebooking.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        var days = (await connection.QueryAsync<(string Day, int Count)>(
+            "SELECT substr(start_utc, 1, 10), COUNT(*) FROM bookings WHERE tenant_id = 'castrop-rauxel' AND status = 'booked' GROUP BY 1")).ToList();
+        Assert.That(days, Has.Count.EqualTo(1), "all demo bookings are on one day");
+        Assert.That(days[0].Count, Is.EqualTo(DemoTenant.BookingCount));
+        var kinds = (await connection.QueryAsync<string>("SELECT DISTINCT COALESCE(phone_kind, CASE WHEN email IS NULL THEN 'none' ELSE 'email' END) FROM bookings")).ToList();
+        Assert.That(kinds, Is.EquivalentTo(new[] { "mobile", "landline", "email", "none" }));
+
+        Assert.That((await new HttpClient().GetAsync(baseUrl + "/openapi/v1.json")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        try { Directory.Delete(directory, true); } catch (IOException) { }
+    }
+
+    [GeneratedRegex(@"X-Api-Key: (rbk_[A-Za-z0-9_-]+)")]
+    private static partial Regex PrintedKey();
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Rebooking.Tests.Support;
+
+/// <summary>
+/// A real Rebooking.Api or Rebooking.Worker process, started with <c>dotnet</c> from the build output, in a
+/// working directory of the test's choosing. Its console output is kept for assertions and failure reports.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    readonly Process process;
+    readonly ConcurrentQueue<string> output = new();
+
+    AppProcess(Process process) => this.process = process;
+
+    public string Output => string.Join(Environment.NewLine, output);
+
+    public int Id => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts <paramref name="project"/> (Rebooking.Api or Rebooking.Worker) with the given environment.</summary>
+    public static AppProcess Start(string project, string workingDirectory, IDictionary<string, string?> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(BuildOutput(project));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var app = new AppProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) app.output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) app.output.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>The project's own build output next to this test assembly's configuration (Debug or Release).</summary>
+    public static string BuildOutput(string project)
+    {
+        var testDir = AppContext.BaseDirectory;
+        var configuration = testDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var root = new DirectoryInfo(testDir);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException("Rebooking.sln not found above " + testDir);
+        var dll = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", project + ".dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build {project} first (dotnet build Rebooking.sln).", dll);
+        return dll;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until <paramref name="url"/> answers 200, or fails with the process output.</summary>
+    public async Task WaitForHealthyAsync(string url, TimeSpan timeout)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) Assert.Fail($"The process exited with {process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await client.GetAsync(url)).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        Assert.Fail($"{url} did not answer within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Ends the process at once, as a crash or an OOM kill would (SIGKILL).</summary>
+    public void Kill()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        process.Dispose();
+    }
+}
