@@ -2,7 +2,9 @@ using Rebooking;
 using Rebooking.Api.Access;
 using Rebooking.Api.Http;
 using Rebooking.Api.Operations;
+using Rebooking.Api.Outages;
 using Rebooking.Api.Tenants;
+using Rebooking.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +12,8 @@ builder.AddRebookingCore();
 builder.AddStaffAuth();
 builder.AddProblemAnswers();
 builder.Services.AddOpenApi();
+if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
+    builder.AddRebookingWorker();
 
 var app = builder.Build();
 
@@ -25,7 +29,10 @@ app.MapHealth();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();
-api.MapTenantScope().MapTenants();
+api.MapRegionalIncidents();
+var tenant = api.MapTenantScope();
+tenant.MapTenants();
+tenant.MapOutages();
 
 app.Run();
 

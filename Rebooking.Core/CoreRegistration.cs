@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Rebooking.Access;
 using Rebooking.Data;
+using Rebooking.Outages;
 using Rebooking.Tenants;
 using Rebooking.Tenants.Import;
 
@@ -36,9 +37,19 @@ public static class CoreRegistration
         services.AddSingleton<BookingImport>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<DemoTenant>();
+        services.AddOptions<OutageOptions>().Bind(builder.Configuration.GetSection(OutageOptions.Section));
+        services.TryAddSingleton(WorkerIdentity.ForThisProcess());
+        services.AddSingleton<OutageStore>();
+        services.AddSingleton<OutageReports>();
+        services.AddSingleton<OutageProcessor>();
+        services.AddSingleton<OutageRoller>();
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();
         services.AddSingleton<IValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
+        services.AddSingleton<IValidator<DeclareOutageRequest>, DeclareOutageRequestValidator>();
+        services.AddSingleton<IValidator<DeclareRegionalOutageRequest>, DeclareRegionalOutageRequestValidator>();
+        services.AddSingleton<IValidator<PatchOutageRequest>, PatchOutageRequestValidator>();
+        services.AddSingleton<IValidator<ResolveOutageRequest>, ResolveOutageRequestValidator>();
         return builder;
     }
 }

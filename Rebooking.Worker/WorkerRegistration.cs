@@ -1,10 +1,63 @@
+using Quartz;
+using Rebooking.Data;
+using Rebooking.Worker.Jobs;
+
 namespace Rebooking.Worker;
+
+/// <summary><c>Worker:*</c> settings.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>How often the polling jobs look for work (default 1 s).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
 
 public static class WorkerRegistration
 {
     /// <summary>
     /// Registers the background jobs and their scheduler. The Api calls this too when it hosts the worker
     /// in-process (<c>Worker:InProcess</c>, true by default with SQLite).
+    /// On SQL Server Quartz keeps a persistent, clustered store in the same database (schema provisioned by
+    /// Quartz), so several worker processes share the triggers. On SQLite, where Quartz refuses clustering,
+    /// each process runs its own in-memory scheduler; the work itself is claimed in our tables either way.
     /// </summary>
-    public static IHostApplicationBuilder AddRebookingWorker(this IHostApplicationBuilder builder) => builder;
+    public static IHostApplicationBuilder AddRebookingWorker(this IHostApplicationBuilder builder)
+    {
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
+        var connectionString = builder.Configuration.GetConnectionString("Rebooking");
+
+        // Registered by us, so start-up validation catches a broken constructor.
+        builder.Services.AddTransient<SyncOutagesJob>();
+        builder.Services.AddTransient<RollOutagesJob>();
+
+        builder.Services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(s =>
+            {
+                s.InstanceName = "Rebooking";
+                s.GenerateInstanceId = true;
+                s.IdleWaitTime = TimeSpan.FromSeconds(1);
+            });
+            if (database.ParsedProvider == DatabaseProvider.SqlServer)
+                q.UsePersistentStore(store =>
+                {
+                    store.UseSqlServer(connectionString!);
+                    store.UseClustering();
+                    store.ProvisionSchema();
+                });
+            else
+                q.UseInMemoryStore();
+
+            q.AddJob<SyncOutagesJob>(j => j.WithIdentity(SyncOutagesJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(SyncOutagesJob.Key).WithIdentity("sync-outages-poll", "rebooking")
+                .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
+            q.AddJob<RollOutagesJob>(j => j.WithIdentity(RollOutagesJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(RollOutagesJob.Key).WithIdentity("roll-outages-minutely", "rebooking")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
 }

@@ -71,15 +71,17 @@ public static class ValidationFilter
         {
             var services = factoryContext.ApplicationServices;
             var validated = factoryContext.MethodInfo.GetParameters()
-                .Select((p, index) => (index, validator: services.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) as IValidator))
+                .Select((p, index) => (index, optional: p.HasDefaultValue,
+                    validator: services.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) as IValidator))
                 .Where(p => p.validator is not null)
                 .ToList();
             if (validated.Count == 0) return next;
             return async context =>
             {
-                foreach (var (index, validator) in validated)
+                foreach (var (index, optional, validator) in validated)
                 {
                     var argument = context.Arguments[index];
+                    if (argument is null && optional) continue;
                     if (argument is null)
                         return Problems.ValidationFailed(new() { ["body"] = ["A JSON body is required."] });
                     var result = await validator!.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);

@@ -84,13 +84,17 @@ public sealed class Db
         IsolationLevel isolation = IsolationLevel.ReadCommitted)
     {
         await using var connection = await OpenAsync(ct);
-        await using var transaction = Provider == DatabaseProvider.Sqlite
-            ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
-            : await connection.BeginTransactionAsync(isolation, ct);
+        await using var transaction = await BeginAsync(connection, isolation, ct);
         var result = await work(connection, transaction);
         await transaction.CommitAsync(ct);
         return result;
     }
+
+    /// <summary>Begins a write transaction: BEGIN IMMEDIATE on SQLite, <paramref name="isolation"/> on SQL Server.</summary>
+    public async Task<DbTransaction> BeginAsync(DbConnection connection, IsolationLevel isolation = IsolationLevel.ReadCommitted, CancellationToken ct = default) =>
+        Provider == DatabaseProvider.Sqlite
+            ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync(isolation, ct);
 
     public Task InTransactionAsync(
         Func<DbConnection, DbTransaction, Task> work,

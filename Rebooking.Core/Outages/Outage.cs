@@ -1,0 +1,63 @@
+namespace Rebooking.Outages;
+
+public static class OutageStatus
+{
+    public const string Accepted = "accepted";
+    public const string Processing = "processing";
+    public const string Active = "active";
+    public const string Resolved = "resolved";
+}
+
+/// <summary>An outage as stored. Windows are half-open: [Start, End). Instants are UTC.</summary>
+public sealed class Outage
+{
+    public Guid Id { get; init; }
+    public string TenantId { get; init; } = "";
+    public Guid? IncidentId { get; init; }
+    public string Status { get; init; } = "";
+    public DateTimeOffset Start { get; init; }
+    /// <summary>Null while open-ended.</summary>
+    public DateTimeOffset? End { get; init; }
+    /// <summary>Bookings starting before this instant are covered now (End, or the rolled day's end).</summary>
+    public DateTimeOffset CoveredUntil { get; init; }
+    public string Reason { get; init; } = "";
+    public string PublicMessage { get; init; } = "";
+    public bool Notify { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public DateTimeOffset? ResolvedAt { get; init; }
+    /// <summary>True when the worker has applied the outage's latest definition.</summary>
+    public bool ProcessingComplete { get; init; }
+    public List<string> OfficeIds { get; } = [];
+    public List<string> ServiceIds { get; } = [];
+    public List<string> ExemptServiceIds { get; } = [];
+}
+
+/// <summary>The contract's figures. Invariants: Affected = Notified + Unreachable + Pending = Open + Rebooked + Declined + Reinstated; Delivered ≤ Notified.</summary>
+public sealed record OutageStats(
+    int Affected, bool ProcessingComplete, ContactStats Contact, OutcomeStats Outcome, IReadOnlyList<OfficeCount> ByOffice);
+
+public sealed record ContactStats(int Notified, int Delivered, int Unreachable, int Pending);
+
+public sealed record OutcomeStats(int Open, int Rebooked, int Declined, int Reinstated);
+
+public sealed record OfficeCount(string OfficeId, int Affected);
+
+public sealed record ServiceCount(string ServiceId, int Affected);
+
+/// <summary>What a declaration would affect now; nothing is stored.</summary>
+public sealed record OutagePreview(
+    int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService);
+
+/// <summary>A row of the hotline's call list. <see cref="Reason"/>: no-contact or failed.</summary>
+public sealed class UnreachableCitizen
+{
+    public string BookingRef { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
+    public DateTimeOffset Start { get; init; }
+    public string OfficeId { get; init; } = "";
+    public string ServiceId { get; init; } = "";
+    public string Reason { get; init; } = "";
+}

@@ -1,0 +1,273 @@
+using Rebooking.Data;
+
+namespace Rebooking.Outages;
+
+internal static class OutageSql
+{
+    public const string InsertOutage = """
+        INSERT INTO outages (id, tenant_id, incident_id, start_utc, end_utc, covered_until_utc, reason, public_message, notify,
+                             status, desired_version, synced_version, created_at, created_by, updated_at)
+        VALUES (@Id, @TenantId, @IncidentId, @Start, @End, @CoveredUntil, @Reason, @PublicMessage, @Notify,
+                'accepted', 1, 0, @Now, @Actor, @Now)
+        """;
+
+    public const string InsertScope = "INSERT INTO outage_scope (outage_id, kind, ref_id) VALUES (@OutageId, @Kind, @RefId)";
+
+    public const string InsertIncident = "INSERT INTO incidents (id, created_at, created_by) VALUES (@Id, @Now, @Actor)";
+
+    /// <summary>
+    /// The bookings outage @OutageId covers in [@From, @Until) that no outage has cancelled yet. `b` is
+    /// bookings. Scope rows: none of a kind = all; exempt services never count.
+    /// </summary>
+    public const string InScope = """
+        b.tenant_id = @TenantId AND b.status = 'booked' AND b.start_utc >= @From AND b.start_utc < @Until
+        AND (NOT EXISTS (SELECT 1 FROM outage_scope s WHERE s.outage_id = @OutageId AND s.kind = 'office')
+             OR EXISTS (SELECT 1 FROM outage_scope s WHERE s.outage_id = @OutageId AND s.kind = 'office' AND s.ref_id = b.office_id))
+        AND (NOT EXISTS (SELECT 1 FROM outage_scope s WHERE s.outage_id = @OutageId AND s.kind = 'service')
+             OR EXISTS (SELECT 1 FROM outage_scope s WHERE s.outage_id = @OutageId AND s.kind = 'service' AND s.ref_id = b.service_id))
+        AND NOT EXISTS (SELECT 1 FROM outage_scope s WHERE s.outage_id = @OutageId AND s.kind = 'exempt' AND s.ref_id = b.service_id)
+        AND NOT EXISTS (SELECT 1 FROM affected_bookings a WHERE a.booking_id = b.id AND a.outcome <> 'reinstated')
+        """;
+
+    /// <summary>"Can we tell this citizen?" A phone that takes SMS, or an email address.</summary>
+    const string Reachable = "(b.phone_kind IN ('mobile', 'unknown') OR b.email IS NOT NULL)";
+
+    // Preview: what the declaration would affect, by office, service and contact type.
+    public const string PreviewCounts = $"""
+        SELECT b.office_id AS OfficeId, b.service_id AS ServiceId,
+               CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END AS Contact,
+               COUNT(*) AS Count
+        FROM bookings b WHERE {InScope}
+        GROUP BY b.office_id, b.service_id, CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END
+        """;
+
+    // Takes the next batch of covered bookings, soonest first, into this outage under a new batch id. The
+    // unique index on affected_bookings(booking_id) makes a second worker's attempt fail instead of double up.
+    public static readonly DialectSql ClaimBatch = new(
+        Sqlite: $"""
+            INSERT INTO affected_bookings (outage_id, booking_id, tenant_id, office_id, service_id, start_utc, outcome, contact,
+                                           unreachable_reason, batch, created_at, updated_at)
+            SELECT @OutageId, b.id, b.tenant_id, b.office_id, b.service_id, b.start_utc, 'open',
+                   CASE WHEN {Reachable} THEN 'pending' ELSE 'unreachable' END,
+                   CASE WHEN {Reachable} THEN NULL ELSE 'no-contact' END, @Batch, @Now, @Now
+            FROM bookings b WHERE {InScope}
+            ORDER BY b.start_utc LIMIT @BatchSize
+            """,
+        SqlServer: $"""
+            INSERT INTO affected_bookings (outage_id, booking_id, tenant_id, office_id, service_id, start_utc, outcome, contact,
+                                           unreachable_reason, batch, created_at, updated_at)
+            SELECT TOP (@BatchSize) @OutageId, b.id, b.tenant_id, b.office_id, b.service_id, b.start_utc, 'open',
+                   CASE WHEN {Reachable} THEN 'pending' ELSE 'unreachable' END,
+                   CASE WHEN {Reachable} THEN NULL ELSE 'no-contact' END, @Batch, @Now, @Now
+            FROM bookings b WITH (UPDLOCK, READPAST, ROWLOCK) WHERE {InScope}
+            ORDER BY b.start_utc
+            """);
+
+    public const string CancelBatchBookings = """
+        UPDATE bookings SET status = 'cancelled', updated_at = @Now
+        WHERE id IN (SELECT booking_id FROM affected_bookings WHERE batch = @Batch) AND status = 'booked'
+        """;
+
+    // Gives the capacity held by the batch's bookings back to their slots (never below zero).
+    public const string ReleaseBatchSlots = """
+        UPDATE slots SET booked = CASE
+            WHEN booked > (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch AND b.slot_id = slots.id)
+            THEN booked - (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch AND b.slot_id = slots.id)
+            ELSE 0 END
+        WHERE id IN (SELECT b.slot_id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch)
+        """;
+
+    // Queues one cancellation per reachable affected booking still open; dedupe_key makes a re-run harmless.
+    public const string QueueCancellations = """
+        INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
+        SELECT a.tenant_id, a.booking_id, a.id, 'cancellation', CONCAT('cancellation:', a.id), 'queued', a.start_utc, @Now, 0, @Now
+        FROM affected_bookings a
+        WHERE a.outage_id = @OutageId AND a.outcome = 'open' AND a.contact = 'pending'
+          AND (@Batch IS NULL OR a.batch = @Batch)
+          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = CONCAT('cancellation:', a.id))
+        """;
+
+    // Reinstatement after shortening or resolving: affected bookings still open that start at or after the
+    // outage's new end. First the ones whose citizen was never told: their queued message is withdrawn and the
+    // booking simply was never affected.
+    public const string WithdrawUntoldCancellations = """
+        UPDATE notifications SET status = 'withdrawn'
+        WHERE kind = 'cancellation' AND status = 'queued'
+          AND affected_id IN (SELECT id FROM affected_bookings WHERE outage_id = @OutageId AND outcome = 'open' AND start_utc >= @Until)
+        """;
+
+    /// <summary>Affected rows past the end whose citizen was not told and cannot be being told right now.</summary>
+    const string Untold = """
+        outage_id = @OutageId AND outcome = 'open' AND start_utc >= @Until AND contact IN ('pending', 'unreachable')
+        AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.affected_id = affected_bookings.id
+                        AND n.status NOT IN ('withdrawn', 'failed'))
+        """;
+
+    public const string MarkUntoldBatch = $"UPDATE affected_bookings SET batch = @Batch WHERE {Untold}";
+
+    public const string DeleteUntoldNotifications = "DELETE FROM notifications WHERE affected_id IN (SELECT id FROM affected_bookings WHERE batch = @Batch)";
+
+    public const string DeleteUntold = "DELETE FROM affected_bookings WHERE batch = @Batch";
+
+    // The rest past the end were told (or a message is on its way): they become 'reinstated' and hear so.
+    public const string MarkReinstated = """
+        UPDATE affected_bookings SET outcome = 'reinstated', batch = @Batch, updated_at = @Now
+        WHERE outage_id = @OutageId AND outcome = 'open' AND start_utc >= @Until
+        """;
+
+    public const string QueueReinstatements = """
+        INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
+        SELECT a.tenant_id, a.booking_id, a.id, 'reinstatement', CONCAT('reinstatement:', a.id), 'queued', a.start_utc, @Now, 0, @Now
+        FROM affected_bookings a
+        WHERE a.batch = @Batch AND a.outcome = 'reinstated'
+          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = CONCAT('reinstatement:', a.id))
+        """;
+
+    /// <summary>Bookings of a batch (selected by @Batch) become active again, if still cancelled.</summary>
+    public const string RestoreBatchBookings = """
+        UPDATE bookings SET status = 'booked', updated_at = @Now
+        WHERE id IN (SELECT booking_id FROM affected_bookings WHERE batch = @Batch) AND status = 'cancelled'
+        """;
+
+    // Takes capacity again for restored bookings. Their slot lay inside the outage, where nothing was offered,
+    // so it is still free; if an import shrank it meanwhile the original appointment still wins.
+    public const string TakeBatchSlots = """
+        UPDATE slots SET booked = booked + (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
+                                            WHERE a.batch = @Batch AND b.slot_id = slots.id)
+        WHERE id IN (SELECT b.slot_id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch)
+        """;
+
+    // Claims one outage whose definition changed since it was last processed and whose lease is free.
+    public static readonly DialectSql ClaimOutage = new(
+        Sqlite: """
+            UPDATE outages SET lease_owner = @Owner, lease_until = @LeaseUntil,
+                   status = CASE WHEN status = 'resolved' THEN status ELSE 'processing' END,
+                   processing_started_at = COALESCE(processing_started_at, @Now)
+            WHERE id = (SELECT id FROM outages WHERE synced_version < desired_version AND (lease_until IS NULL OR lease_until < @Now)
+                        ORDER BY created_at LIMIT 1)
+            RETURNING id AS Id, desired_version AS Version
+            """,
+        SqlServer: """
+            WITH next AS (
+                SELECT TOP (1) * FROM outages WITH (UPDLOCK, READPAST, ROWLOCK)
+                WHERE synced_version < desired_version AND (lease_until IS NULL OR lease_until < @Now)
+                ORDER BY created_at)
+            UPDATE next SET lease_owner = @Owner, lease_until = @LeaseUntil,
+                   status = CASE WHEN status = 'resolved' THEN status ELSE 'processing' END,
+                   processing_started_at = COALESCE(processing_started_at, @Now)
+            OUTPUT inserted.id AS Id, inserted.desired_version AS Version;
+            """);
+
+    // Renews the lease inside each batch's transaction: a worker that lost its lease commits nothing more.
+    public const string RenewLease = "UPDATE outages SET lease_until = @LeaseUntil WHERE id = @OutageId AND lease_owner = @Owner";
+
+    public const string SelectDefinition = """
+        SELECT id AS Id, tenant_id AS TenantId, start_utc AS Start, covered_until_utc AS CoveredUntil, notify AS Notify
+        FROM outages WHERE id = @OutageId
+        """;
+
+    // Records that the outage matches its definition as of @Version; a newer change keeps it pending.
+    public const string CompleteSync = """
+        UPDATE outages SET synced_version = @Version, lease_owner = NULL, lease_until = NULL,
+               status = CASE WHEN status = 'resolved' THEN status WHEN @Version = desired_version THEN 'active' ELSE status END,
+               processing_completed_at = @Now, updated_at = @Now
+        WHERE id = @OutageId AND lease_owner = @Owner
+        """;
+
+    public const string ReleaseLease = "UPDATE outages SET lease_owner = NULL, lease_until = NULL WHERE id = @OutageId AND lease_owner = @Owner";
+
+    // Every change to an outage's definition bumps desired_version in the same statement as the change.
+    public const string UpdateEnd = """
+        UPDATE outages SET end_utc = @End, covered_until_utc = @CoveredUntil, desired_version = desired_version + 1, updated_at = @Now
+        WHERE id = @OutageId AND tenant_id = @TenantId AND status <> 'resolved'
+        """;
+
+    public const string UpdateNotify = """
+        UPDATE outages SET notify = @Notify, desired_version = desired_version + 1, updated_at = @Now
+        WHERE id = @OutageId AND tenant_id = @TenantId AND status <> 'resolved'
+        """;
+
+    public const string UpdatePublicMessage = """
+        UPDATE outages SET public_message = @PublicMessage, updated_at = @Now
+        WHERE id = @OutageId AND tenant_id = @TenantId AND status <> 'resolved'
+        """;
+
+    public const string Resolve = """
+        UPDATE outages SET end_utc = @At, covered_until_utc = CASE WHEN covered_until_utc < @At THEN covered_until_utc ELSE @At END,
+               resolved_at = @Now, status = 'resolved', desired_version = desired_version + 1, updated_at = @Now
+        WHERE id = @OutageId AND tenant_id = @TenantId AND status <> 'resolved'
+        """;
+
+    // Open-ended outages still running, for the daily roll.
+    public const string SelectOpenEnded = """
+        SELECT o.id AS Id, o.start_utc AS Start, o.covered_until_utc AS CoveredUntil, t.time_zone AS TimeZone
+        FROM outages o JOIN tenants t ON t.id = o.tenant_id
+        WHERE o.end_utc IS NULL AND o.status <> 'resolved'
+        """;
+
+    public const string Roll = """
+        UPDATE outages SET covered_until_utc = @CoveredUntil, desired_version = desired_version + 1, updated_at = @Now
+        WHERE id = @OutageId AND end_utc IS NULL AND status <> 'resolved' AND covered_until_utc < @CoveredUntil
+        """;
+
+    public const string SelectOutageColumns = """
+        SELECT o.id AS Id, o.tenant_id AS TenantId, o.incident_id AS IncidentId, o.status AS Status, o.start_utc AS Start,
+               o.end_utc AS "End", o.covered_until_utc AS CoveredUntil, o.reason AS Reason, o.public_message AS PublicMessage,
+               o.notify AS Notify, o.created_at AS CreatedAt, o.created_by AS CreatedBy, o.resolved_at AS ResolvedAt,
+               CASE WHEN o.synced_version = o.desired_version THEN 1 ELSE 0 END AS ProcessingComplete
+        FROM outages o
+        """;
+
+    public const string SelectOutage = SelectOutageColumns + " WHERE o.id = @OutageId AND o.tenant_id = @TenantId";
+
+    public const string SelectOutages = SelectOutageColumns + " WHERE o.tenant_id = @TenantId ORDER BY o.start_utc DESC";
+
+    public const string SelectScopeOfOutage = "SELECT outage_id AS OutageId, kind AS Kind, ref_id AS RefId FROM outage_scope WHERE outage_id = @OutageId";
+
+    public const string SelectScopeOfTenant = """
+        SELECT s.outage_id AS OutageId, s.kind AS Kind, s.ref_id AS RefId
+        FROM outage_scope s JOIN outages o ON o.id = s.outage_id WHERE o.tenant_id = @TenantId
+        """;
+
+    // One pass over the outage's affected rows; every row is in exactly one contact and one outcome state.
+    public const string Stats = """
+        SELECT COUNT(*) AS Affected,
+               COALESCE(SUM(CASE WHEN a.contact IN ('notified', 'delivered') THEN 1 ELSE 0 END), 0) AS Notified,
+               COALESCE(SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END), 0) AS Delivered,
+               COALESCE(SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END), 0) AS Unreachable,
+               COALESCE(SUM(CASE WHEN a.contact = 'pending' THEN 1 ELSE 0 END), 0) AS Pending,
+               COALESCE(SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END), 0) AS Open,
+               COALESCE(SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END), 0) AS Rebooked,
+               COALESCE(SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END), 0) AS Declined,
+               COALESCE(SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END), 0) AS Reinstated
+        FROM affected_bookings a
+        """;
+
+    public const string OutageStats = Stats + " WHERE a.outage_id = @OutageId";
+
+    public const string OutageStatsByOffice = "SELECT office_id AS OfficeId, COUNT(*) AS Affected FROM affected_bookings WHERE outage_id = @OutageId GROUP BY office_id ORDER BY office_id";
+
+    // Outages of the tenant whose window overlaps [@From, @To); an open-ended outage reaches to its coverage.
+    const string TenantOutagesInRange = """
+        SELECT o.id FROM outages o WHERE o.tenant_id = @TenantId
+          AND (@To IS NULL OR o.start_utc < @To)
+          AND (@From IS NULL OR COALESCE(o.end_utc, o.covered_until_utc) > @From)
+        """;
+
+    public const string TenantStats = Stats + " WHERE a.outage_id IN (" + TenantOutagesInRange + ")";
+
+    public const string TenantStatsByOffice = "SELECT office_id AS OfficeId, COUNT(*) AS Affected FROM affected_bookings WHERE outage_id IN (" + TenantOutagesInRange + ") GROUP BY office_id ORDER BY office_id";
+
+    public const string TenantProcessingIncomplete = "SELECT COUNT(*) FROM outages WHERE synced_version < desired_version AND id IN (" + TenantOutagesInRange + ")";
+
+    // The hotline's list: affected citizens we could not reach whose appointment is still open.
+    public const string CallList = """
+        SELECT b.external_ref AS BookingRef, b.name AS Name, b.phone AS Phone, b.email AS Email, a.start_utc AS Start,
+               a.office_id AS OfficeId, a.service_id AS ServiceId, a.unreachable_reason AS Reason
+        FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
+        WHERE a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'
+        ORDER BY a.start_utc, b.external_ref
+        """;
+
+    public const string OutageExists = "SELECT COUNT(*) FROM outages WHERE id = @OutageId AND tenant_id = @TenantId";
+}
