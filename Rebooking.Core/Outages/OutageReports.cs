@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Rebooking.Data;
 
@@ -10,9 +9,7 @@ public sealed class OutageReports(Db db)
     public async Task<OutageStats> ForOutageAsync(Guid outageId, bool processingComplete, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        var p = new { OutageId = outageId };
-        return Compose(await connection.QuerySingleAsync<Counts>(OutageSql.OutageStats, p), processingComplete,
-            await connection.QueryAsync<OfficeRow>(OutageSql.OutageStatsByOffice, p));
+        return Compose(await connection.QueryAsync<Counts>(OutageSql.OutageStats, new { OutageId = outageId }), processingComplete);
     }
 
     /// <summary>Sums over the tenant's outages whose window overlaps [from, to); either bound may be open.</summary>
@@ -21,8 +18,7 @@ public sealed class OutageReports(Db db)
         await using var connection = await db.OpenAsync(ct);
         var p = new { TenantId = tenantId, From = from, To = to };
         var incomplete = await connection.ExecuteScalarAsync<int>(OutageSql.TenantProcessingIncomplete, p);
-        return Compose(await connection.QuerySingleAsync<Counts>(OutageSql.TenantStats, p), incomplete == 0,
-            await connection.QueryAsync<OfficeRow>(OutageSql.TenantStatsByOffice, p));
+        return Compose(await connection.QueryAsync<Counts>(OutageSql.TenantStats, p), incomplete == 0);
     }
 
     public async Task<IReadOnlyList<UnreachableCitizen>> CallListAsync(Guid outageId, CancellationToken ct = default)
@@ -31,20 +27,21 @@ public sealed class OutageReports(Db db)
         return (await connection.QueryAsync<UnreachableCitizen>(OutageSql.CallList, new { OutageId = outageId })).ToList();
     }
 
-    static OutageStats Compose(Counts c, bool processingComplete, IEnumerable<OfficeRow> byOffice) => new(
-        c.Affected, processingComplete,
-        new ContactStats(c.Notified, c.Delivered, c.Unreachable, c.Pending),
-        new OutcomeStats(c.Open, c.Rebooked, c.Declined, c.Reinstated),
-        byOffice.Select(o => new OfficeCount(o.OfficeId, o.Affected)).ToList());
-
-    sealed class OfficeRow
+    /// <summary>Totals are sums of the per-office rows of one statement, so they always agree with byOffice.</summary>
+    static OutageStats Compose(IEnumerable<Counts> byOffice, bool processingComplete)
     {
-        public string OfficeId { get; init; } = "";
-        public int Affected { get; init; }
+        var offices = byOffice.ToList();
+        int Sum(Func<Counts, int> figure) => offices.Sum(figure);
+        return new OutageStats(
+            Sum(c => c.Affected), processingComplete,
+            new ContactStats(Sum(c => c.Notified), Sum(c => c.Delivered), Sum(c => c.Unreachable), Sum(c => c.Pending)),
+            new OutcomeStats(Sum(c => c.Open), Sum(c => c.Rebooked), Sum(c => c.Declined), Sum(c => c.Reinstated)),
+            offices.Select(o => new OfficeCount(o.OfficeId, o.Affected)).ToList());
     }
 
     sealed class Counts
     {
+        public string OfficeId { get; init; } = "";
         public int Affected { get; init; }
         public int Notified { get; init; }
         public int Delivered { get; init; }

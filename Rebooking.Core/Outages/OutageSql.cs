@@ -229,23 +229,22 @@ internal static class OutageSql
         FROM outage_scope s JOIN outages o ON o.id = s.outage_id WHERE o.tenant_id = @TenantId
         """;
 
-    // One pass over the outage's affected rows; every row is in exactly one contact and one outcome state.
-    public const string Stats = """
-        SELECT COUNT(*) AS Affected,
-               COALESCE(SUM(CASE WHEN a.contact IN ('notified', 'delivered') THEN 1 ELSE 0 END), 0) AS Notified,
-               COALESCE(SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END), 0) AS Delivered,
-               COALESCE(SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END), 0) AS Unreachable,
-               COALESCE(SUM(CASE WHEN a.contact = 'pending' THEN 1 ELSE 0 END), 0) AS Pending,
-               COALESCE(SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END), 0) AS Open,
-               COALESCE(SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END), 0) AS Rebooked,
-               COALESCE(SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END), 0) AS Declined,
-               COALESCE(SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END), 0) AS Reinstated
+    // One statement, grouped by office: every figure of an answer comes from the same snapshot, and each
+    // row is in exactly one contact and one outcome state, so the invariants hold in every answer.
+    const string StatsByOffice = """
+        SELECT a.office_id AS OfficeId, COUNT(*) AS Affected,
+               SUM(CASE WHEN a.contact IN ('notified', 'delivered') THEN 1 ELSE 0 END) AS Notified,
+               SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END) AS Delivered,
+               SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END) AS Unreachable,
+               SUM(CASE WHEN a.contact = 'pending' THEN 1 ELSE 0 END) AS Pending,
+               SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END) AS Open,
+               SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END) AS Rebooked,
+               SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END) AS Declined,
+               SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END) AS Reinstated
         FROM affected_bookings a
         """;
 
-    public const string OutageStats = Stats + " WHERE a.outage_id = @OutageId";
-
-    public const string OutageStatsByOffice = "SELECT office_id AS OfficeId, COUNT(*) AS Affected FROM affected_bookings WHERE outage_id = @OutageId GROUP BY office_id ORDER BY office_id";
+    public const string OutageStats = StatsByOffice + " WHERE a.outage_id = @OutageId GROUP BY a.office_id ORDER BY a.office_id";
 
     // Outages of the tenant whose window overlaps [@From, @To); an open-ended outage reaches to its coverage.
     const string TenantOutagesInRange = """
@@ -254,9 +253,7 @@ internal static class OutageSql
           AND (@From IS NULL OR COALESCE(o.end_utc, o.covered_until_utc) > @From)
         """;
 
-    public const string TenantStats = Stats + " WHERE a.outage_id IN (" + TenantOutagesInRange + ")";
-
-    public const string TenantStatsByOffice = "SELECT office_id AS OfficeId, COUNT(*) AS Affected FROM affected_bookings WHERE outage_id IN (" + TenantOutagesInRange + ") GROUP BY office_id ORDER BY office_id";
+    public const string TenantStats = StatsByOffice + " WHERE a.outage_id IN (" + TenantOutagesInRange + ") GROUP BY a.office_id ORDER BY a.office_id";
 
     public const string TenantProcessingIncomplete = "SELECT COUNT(*) FROM outages WHERE synced_version < desired_version AND id IN (" + TenantOutagesInRange + ")";
 

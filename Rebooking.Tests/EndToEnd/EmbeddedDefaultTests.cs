@@ -40,6 +40,16 @@ public sealed partial class EmbeddedDefaultTests
         var kinds = (await connection.QueryAsync<string>("SELECT DISTINCT COALESCE(phone_kind, CASE WHEN email IS NULL THEN 'none' ELSE 'email' END) FROM bookings")).ToList();
         Assert.That(kinds, Is.EquivalentTo(new[] { "mobile", "landline", "email", "none" }));
 
+        // A clerk's preview of the whole demo day counts the 167 bookings, through the real process.
+        var day = DateOnly.Parse(days[0].Day);
+        var preview = await client.PostAsJsonAsync($"/api/tenants/{DemoTenant.Slug}/outages/preview", new
+        {
+            start = $"{day:yyyy-MM-dd}T00:00:00Z", end = $"{day.AddDays(1):yyyy-MM-dd}T00:00:00Z",
+            reason = "Ausfall im Rechenzentrum des Kreises", publicMessage = "Ihr Termin kann nicht stattfinden.",
+        });
+        Assert.That(preview.StatusCode, Is.EqualTo(HttpStatusCode.OK), await preview.Content.ReadAsStringAsync());
+        Assert.That((await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("affected").GetInt32(), Is.EqualTo(DemoTenant.BookingCount));
+
         Assert.That((await new HttpClient().GetAsync(baseUrl + "/openapi/v1.json")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         try { Directory.Delete(directory, true); } catch (IOException) { }
     }

@@ -38,6 +38,8 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
             ["ConnectionStrings:Rebooking"] = database.ConnectionString,
             ["Demo:AdminApiKey"] = AdminKey,
             ["Demo:Seed"] = "false",
+            // Tests drive processing themselves (see Outages()); a test that wants the worker turns it on.
+            ["Worker:InProcess"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var app = new RebookingApp(database, new ManualClock(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all);
