@@ -17,8 +17,7 @@ namespace Rebooking.Benchmarks;
 /// queued notifications) with one prepared statement per table in one transaction. Each iteration starts
 /// from a fresh database file, so both measure the same work.
 /// </summary>
-[InProcess]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
 [MemoryDiagnoser]
 public class OutageProcessingBenchmark
 {

@@ -58,12 +58,14 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var reinstated = await ReinstateAsync(definition, ct);
             if (reinstated < 0) return LeaseLost();
             var cancelled = 0;
+            var from = definition.Start;
             while (true)
             {
-                var batch = await CancelBatchAsync(definition, ct);
+                var (batch, lastStart) = await CancelBatchAsync(definition, from, ct);
                 if (batch < 0) return LeaseLost();
                 cancelled += batch;
                 if (batch < options.BatchSize) break;
+                from = lastStart;
             }
             if (definition.Notify && !await QueueMissingCancellationsAsync(definition, ct)) return LeaseLost();
             var completed = await db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(OutageSql.CompleteSync,
@@ -132,7 +134,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (untold > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, p, transaction);
-                await connection.ExecuteAsync(OutageSql.TakeBatchSlots, p, transaction);
+                await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldNotifications, p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntold, p, transaction);
             }
@@ -141,32 +143,42 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (reinstated > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, told, transaction);
-                await connection.ExecuteAsync(OutageSql.TakeBatchSlots, told, transaction);
+                await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), told, transaction);
                 await connection.ExecuteAsync(OutageSql.QueueReinstatements, told, transaction);
             }
             return untold + reinstated;
         }, ct);
 
-    Task<int> CancelBatchAsync(SyncDefinition outage, CancellationToken ct) =>
-        UnderLeaseAsync(outage.Id, async (connection, transaction, now) =>
+    /// <summary>
+    /// Cancels the next batch of covered bookings starting at or after <paramref name="from"/> (a cursor: rows
+    /// before it were taken by earlier batches). Returns the count, -1 when the lease is gone, and the
+    /// latest start taken.
+    /// </summary>
+    async Task<(int Count, DateTimeOffset LastStart)> CancelBatchAsync(SyncDefinition outage, DateTimeOffset from, CancellationToken ct)
+    {
+        var lastStart = from;
+        var count = await UnderLeaseAsync(outage.Id, async (connection, transaction, now) =>
         {
             var p = new
             {
-                OutageId = outage.Id, outage.TenantId, From = outage.Start, Until = outage.CoveredUntil,
-                Batch = (Guid?)Guid.NewGuid(), BatchSize = options.BatchSize, Now = now,
+                OutageId = outage.Id, outage.TenantId, From = from, Until = outage.CoveredUntil,
+                Batch = Guid.NewGuid(), BatchSize = options.BatchSize, Now = now,
             };
             var claimed = await connection.ExecuteAsync(db.Sql(OutageSql.ClaimBatch), p, transaction, commandTimeout: 120);
             if (claimed == 0) return 0;
             await connection.ExecuteAsync(OutageSql.CancelBatchBookings, p, transaction);
-            await connection.ExecuteAsync(OutageSql.ReleaseBatchSlots, p, transaction);
-            if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueCancellations, p, transaction);
+            await connection.ExecuteAsync(db.Sql(OutageSql.ReleaseBatchSlots), p, transaction);
+            if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueBatchCancellations, p, transaction);
+            lastStart = await connection.ExecuteScalarAsync<DateTimeOffset>(OutageSql.BatchLastStart, p, transaction);
             return claimed;
         }, ct);
+        return (count, lastStart);
+    }
 
     // Catches up cancellations for bookings affected while notify was off.
     async Task<bool> QueueMissingCancellationsAsync(SyncDefinition outage, CancellationToken ct) =>
         await UnderLeaseAsync(outage.Id, (connection, transaction, now) =>
-            connection.ExecuteAsync(OutageSql.QueueCancellations, new { OutageId = outage.Id, Batch = (Guid?)null, Now = now }, transaction, commandTimeout: 120), ct) >= 0;
+            connection.ExecuteAsync(OutageSql.QueueMissingCancellations, new { OutageId = outage.Id, Now = now }, transaction, commandTimeout: 120), ct) >= 0;
 
     sealed class Claim
     {

@@ -68,24 +68,42 @@ internal static class OutageSql
         WHERE id IN (SELECT booking_id FROM affected_bookings WHERE batch = @Batch) AND status = 'booked'
         """;
 
-    // Gives the capacity held by the batch's bookings back to their slots (never below zero).
-    public const string ReleaseBatchSlots = """
-        UPDATE slots SET booked = CASE
-            WHEN booked > (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch AND b.slot_id = slots.id)
-            THEN booked - (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch AND b.slot_id = slots.id)
-            ELSE 0 END
-        WHERE id IN (SELECT b.slot_id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch)
+    /// <summary>Units each slot held for the bookings of batch @Batch.</summary>
+    const string BatchSlotUnits = """
+        SELECT b.slot_id AS slot_id, COUNT(*) AS units FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
+        WHERE a.batch = @Batch AND b.slot_id IS NOT NULL GROUP BY b.slot_id
         """;
 
-    // Queues one cancellation per reachable affected booking still open; dedupe_key makes a re-run harmless.
-    public const string QueueCancellations = """
+    // Gives the capacity held by the batch's bookings back to their slots (never below zero), in one join.
+    public static readonly DialectSql ReleaseBatchSlots = new(
+        Sqlite: $"""
+            UPDATE slots SET booked = CASE WHEN booked > u.units THEN booked - u.units ELSE 0 END
+            FROM ({BatchSlotUnits}) u WHERE slots.id = u.slot_id
+            """,
+        SqlServer: $"""
+            UPDATE s SET booked = CASE WHEN s.booked > u.units THEN s.booked - u.units ELSE 0 END
+            FROM slots s JOIN ({BatchSlotUnits}) u ON s.id = u.slot_id
+            """);
+
+    // Queues one cancellation per reachable booking of the batch; dedupe_key makes a re-run harmless.
+    public const string QueueBatchCancellations = """
+        INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
+        SELECT a.tenant_id, a.booking_id, a.id, 'cancellation', CONCAT('cancellation:', a.id), 'queued', a.start_utc, @Now, 0, @Now
+        FROM affected_bookings a
+        WHERE a.batch = @Batch AND a.contact = 'pending'
+        """;
+
+    // Catches up cancellations for open, reachable affected bookings without one (affected while notify was off).
+    public const string QueueMissingCancellations = """
         INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
         SELECT a.tenant_id, a.booking_id, a.id, 'cancellation', CONCAT('cancellation:', a.id), 'queued', a.start_utc, @Now, 0, @Now
         FROM affected_bookings a
         WHERE a.outage_id = @OutageId AND a.outcome = 'open' AND a.contact = 'pending'
-          AND (@Batch IS NULL OR a.batch = @Batch)
           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = CONCAT('cancellation:', a.id))
         """;
+
+    // The latest start a batch took: the next batch starts there, instead of rescanning what is cancelled.
+    public const string BatchLastStart = "SELECT MAX(start_utc) FROM affected_bookings WHERE batch = @Batch";
 
     // Reinstatement after shortening or resolving: affected bookings still open that start at or after the
     // outage's new end. First the ones whose citizen was never told: their queued message is withdrawn and the
@@ -131,11 +149,9 @@ internal static class OutageSql
 
     // Takes capacity again for restored bookings. Their slot lay inside the outage, where nothing was offered,
     // so it is still free; if an import shrank it meanwhile the original appointment still wins.
-    public const string TakeBatchSlots = """
-        UPDATE slots SET booked = booked + (SELECT COUNT(*) FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
-                                            WHERE a.batch = @Batch AND b.slot_id = slots.id)
-        WHERE id IN (SELECT b.slot_id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE a.batch = @Batch)
-        """;
+    public static readonly DialectSql TakeBatchSlots = new(
+        Sqlite: $"UPDATE slots SET booked = booked + u.units FROM ({BatchSlotUnits}) u WHERE slots.id = u.slot_id",
+        SqlServer: $"UPDATE s SET booked = s.booked + u.units FROM slots s JOIN ({BatchSlotUnits}) u ON s.id = u.slot_id");
 
     // Claims one outage whose definition changed since it was last processed and whose lease is free.
     public static readonly DialectSql ClaimOutage = new(
