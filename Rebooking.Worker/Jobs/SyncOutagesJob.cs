@@ -12,20 +12,8 @@ internal sealed class SyncOutagesJob(OutageProcessor processor, ILogger<SyncOuta
 {
     public static readonly JobKey Key = new("sync-outages", "rebooking");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            await processor.RunPendingAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Outage processing failed; the next fire retries");
-        }
-    }
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default) =>
+        JobRun.Safely(processor.RunPendingAsync, logger, "Outage processing", ct);
 }
 
 /// <summary>Every minute: open-ended outages take in the next day once the roll time has passed.</summary>
@@ -33,18 +21,25 @@ internal sealed class RollOutagesJob(OutageRoller roller, ILogger<RollOutagesJob
 {
     public static readonly JobKey Key = new("roll-outages", "rebooking");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default)
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default) =>
+        JobRun.Safely(roller.RollAsync, logger, "Rolling open-ended outages", ct);
+}
+
+/// <summary>How every job runs its work: nothing escapes into the scheduler; a failure is logged and the next fire retries.</summary>
+internal static class JobRun
+{
+    public static async ValueTask Safely(Func<CancellationToken, Task<int>> work, ILogger logger, string what, CancellationToken ct)
     {
         try
         {
-            await roller.RollAsync(ct);
+            await work(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Rolling open-ended outages failed; the next fire retries");
+            logger.LogError(e, "{Work} failed; the next fire retries", what);
         }
     }
 }
