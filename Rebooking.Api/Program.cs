@@ -1,6 +1,7 @@
 using Rebooking;
 using Rebooking.Api.Access;
 using Rebooking.Api.Http;
+using Rebooking.Api.Notifications;
 using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
 using Rebooking.Api.Tenants;
@@ -26,10 +27,12 @@ app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
+app.MapTwilioWebhooks();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();
 api.MapRegionalIncidents();
+api.MapDevOutbox();
 var tenant = api.MapTenantScope();
 tenant.MapTenants();
 tenant.MapOutages();

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Rebooking.Access;
 using Rebooking.Data;
+using Rebooking.Notifications;
+using Rebooking.Rebookings;
 using Rebooking.Outages;
 using Rebooking.Tenants;
 using Rebooking.Tenants.Import;
@@ -43,6 +45,7 @@ public static class CoreRegistration
         services.AddSingleton<OutageReports>();
         services.AddSingleton<OutageProcessor>();
         services.AddSingleton<OutageRoller>();
+        AddNotifications(builder);
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();
         services.AddSingleton<IValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();
@@ -51,6 +54,36 @@ public static class CoreRegistration
         services.AddSingleton<IValidator<PatchOutageRequest>, PatchOutageRequestValidator>();
         services.AddSingleton<IValidator<ResolveOutageRequest>, ResolveOutageRequestValidator>();
         return builder;
+    }
+
+    /// <summary>
+    /// Twilio and SMTP when configured; with neither, both channels write to the development outbox. With only
+    /// one configured, citizens the other would reach count as unreachable — nothing is silently parked.
+    /// </summary>
+    static void AddNotifications(IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var twilio = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
+        var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+        services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section));
+        services.AddOptions<RebookingOptions>().Bind(builder.Configuration.GetSection(RebookingOptions.Section));
+        services.AddHttpClient(nameof(TwilioClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton(sp =>
+        {
+            if (!twilio.IsConfigured && !smtp.IsConfigured)
+            {
+                var db = sp.GetRequiredService<Db>();
+                var clock = sp.GetRequiredService<TimeProvider>();
+                return new NotificationChannels(new OutboxChannel("sms", db, clock), new OutboxChannel("email", db, clock));
+            }
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return new NotificationChannels(
+                twilio.IsConfigured ? new TwilioSmsChannel(new TwilioClient(factory.CreateClient(nameof(TwilioClient)), twilio), twilio) : null,
+                smtp.IsConfigured ? new SmtpEmailChannel(smtp) : null);
+        });
+        services.AddSingleton(twilio);
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<DeliveryCallbacks>();
     }
 }
 

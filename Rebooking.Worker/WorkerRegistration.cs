@@ -31,6 +31,7 @@ public static class WorkerRegistration
         // Registered by us, so start-up validation catches a broken constructor.
         builder.Services.AddTransient<SyncOutagesJob>();
         builder.Services.AddTransient<RollOutagesJob>();
+        builder.Services.AddTransient<DispatchNotificationsJob>();
 
         builder.Services.AddQuartz(q =>
         {
@@ -52,6 +53,9 @@ public static class WorkerRegistration
 
             q.AddJob<SyncOutagesJob>(j => j.WithIdentity(SyncOutagesJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(SyncOutagesJob.Key).WithIdentity("sync-outages-poll", "rebooking")
+                .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
+            q.AddJob<DispatchNotificationsJob>(j => j.WithIdentity(DispatchNotificationsJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(DispatchNotificationsJob.Key).WithIdentity("dispatch-notifications-poll", "rebooking")
                 .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
             q.AddJob<RollOutagesJob>(j => j.WithIdentity(RollOutagesJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(RollOutagesJob.Key).WithIdentity("roll-outages-minutely", "rebooking")

@@ -1,0 +1,59 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Rebooking.Data;
+
+namespace Rebooking.Notifications;
+
+/// <summary>
+/// Applies Twilio's status callbacks. Delivery and order are best effort, so each (MessageSid, status) pair
+/// is applied once (a primary key, not a check), and a message never moves backwards: delivered stays
+/// delivered. An undelivered cancellation is sent again by email when the citizen has an address.
+/// </summary>
+public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, TimeProvider clock, ILogger<DeliveryCallbacks> logger)
+{
+    /// <summary>Returns false when the callback names no message of ours (answered 200 all the same: Twilio must not retry).</summary>
+    public Task<bool> ApplyAsync(string messageSid, string status, string? errorCode, CancellationToken ct = default) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var message = await connection.QuerySingleOrDefaultAsync<Sent>(NotificationSql.SelectByProviderRef, new { ProviderRef = messageSid }, transaction);
+            if (message is null) return false;
+            if (!await FirstTimeAsync(connection, transaction, messageSid, status, now)) return true;
+            switch (status)
+            {
+                case "delivered":
+                    if (await connection.ExecuteAsync(NotificationSql.MarkDelivered, new { message.Id, Now = now }, transaction) == 1
+                        && message.Kind == NotificationKind.Cancellation && message.AffectedId is not null)
+                        await connection.ExecuteAsync(NotificationSql.AffectedNotified, new { message.AffectedId, Contact = "delivered", Now = now }, transaction);
+                    break;
+                case "undelivered" or "failed":
+                    if (await connection.ExecuteAsync(NotificationSql.MarkUndelivered, new { message.Id, ErrorCode = errorCode }, transaction) == 1)
+                    {
+                        logger.LogInformation("SMS not delivered ({Code})", errorCode);
+                        if (message.Kind == NotificationKind.Cancellation && message.Email is not null && channels.Email is not null)
+                            await connection.ExecuteAsync(NotificationSql.RequeueAsEmail, new { message.Id, Now = now, ErrorCode = errorCode }, transaction);
+                    }
+                    break;
+            }
+            return true;
+        }, ct);
+
+    async Task<bool> FirstTimeAsync(DbConnection connection, DbTransaction transaction, string sid, string status, DateTimeOffset now)
+    {
+        var seen = await connection.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM provider_events WHERE provider_ref = @ProviderRef AND status = @Status", new { ProviderRef = sid, Status = status }, transaction);
+        if (seen > 0) return false;
+        await connection.ExecuteAsync(NotificationSql.RecordProviderEvent, new { ProviderRef = sid, Status = status, Now = now }, transaction);
+        return true;
+    }
+
+    sealed class Sent
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string Status { get; init; } = "";
+        public long? AffectedId { get; init; }
+        public string? Email { get; init; }
+    }
+}

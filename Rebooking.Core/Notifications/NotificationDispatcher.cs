@@ -1,0 +1,250 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rebooking.Data;
+using Rebooking.Outages;
+using Rebooking.Rebookings;
+
+namespace Rebooking.Notifications;
+
+/// <summary>The channels this process sends through: Twilio and SMTP as configured, or the development outbox when neither is.</summary>
+public sealed class NotificationChannels(INotificationChannel? sms, INotificationChannel? email)
+{
+    public INotificationChannel? Sms { get; } = sms;
+    public INotificationChannel? Email { get; } = email;
+
+    /// <summary>Where webhooks should be called back for SMS status; null for the outbox.</summary>
+    public bool SmsHasCallbacks => Sms is TwilioSmsChannel;
+}
+
+/// <summary>
+/// Sends queued messages. Claims due messages in batches under a lease (soonest appointments first), so
+/// several workers never send the same one; picks the channel (SMS for a phone that takes SMS, else email;
+/// email after SMS failed for good; unreachable when nothing is left); retries transient failures with
+/// exponential backoff and jitter (honouring Retry-After); and never resends blindly: an attempt whose
+/// outcome is unknown (timeout, 5xx, a worker killed mid-call) is first reconciled with the provider.
+/// </summary>
+public sealed class NotificationDispatcher(
+    Db db, NotificationChannels channels, TimeProvider clock, IOptions<NotificationOptions> options,
+    IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger)
+{
+    readonly NotificationOptions options = options.Value;
+    readonly RebookingOptions links = rebooking.Value;
+    readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond, TimeProvider.System) : null;
+    readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond, TimeProvider.System) : null;
+
+    /// <summary>Sends everything due now. Returns how many messages were handled (sent, retried later or failed).</summary>
+    public async Task<int> RunPendingAsync(CancellationToken ct = default)
+    {
+        var handled = 0;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var batch = await ClaimAsync(ct);
+                if (batch.Count == 0) break;
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
+                    async (message, token) => await DispatchAsync(message, token));
+                handled += batch.Count;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: what is still claimed goes back to the queue now, not when the lease runs out.
+            await using var connection = await db.OpenAsync(CancellationToken.None);
+            await connection.ExecuteAsync(NotificationSql.ReleaseClaimed, new { Owner = worker.Name });
+            throw;
+        }
+        return handled;
+    }
+
+    async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(db.Sql(NotificationSql.Claim),
+                new { Owner = worker.Name, LeaseUntil = now + options.Lease, Now = now, options.BatchSize }, transaction);
+            return (await connection.QueryAsync<Claimed>(NotificationSql.SelectClaimed, new { Owner = worker.Name }, transaction)).ToList();
+        }, ct);
+    }
+
+    async Task DispatchAsync(Claimed message, CancellationToken ct)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["NotificationId"] = message.Id });
+        try
+        {
+            if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "queued" or "sending")
+            {
+                await RetryAsync(message, TimeSpan.FromSeconds(30), null, "waiting for the cancellation to settle", inFlight: false, ct);
+                return;
+            }
+            if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "withdrawn" or "failed")
+            {
+                await FailAsync(message, "withdrawn", null, "the cancellation never reached the citizen", ct);
+                return;
+            }
+            var (channel, to) = ChooseChannel(message);
+            if (channel is null)
+            {
+                await FailAsync(message, "failed", "no-channel", "no usable contact for the configured channels", ct);
+                return;
+            }
+            if (message.InFlight && message.BodyHash is not null && message.AttemptedAt is not null)
+            {
+                var earlier = await channel.ReconcileAsync(to!, message.BodyHash, message.AttemptedAt.Value, ct);
+                if (earlier is not null)
+                {
+                    logger.LogInformation("An earlier attempt by {Channel} to {Recipient} was accepted after all; not sending again", channel.Name, Mask(channel, to));
+                    await AcceptedAsync(message, earlier, ct);
+                    return;
+                }
+            }
+            var token = RebookingLinks.NewToken();
+            var facts = Facts(message, RebookingLinks.Url(links, token));
+            var outgoing = channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts);
+            if (!await MarkInFlightAsync(message, channel, to!, token, outgoing, ct)) return;
+
+            await ((channel.Name == "sms" ? smsRate : emailRate)?.WaitAsync(ct) ?? Task.CompletedTask);
+            var callback = channel is TwilioSmsChannel ? $"{links.PublicBaseUrl.TrimEnd('/')}/webhooks/twilio/status" : null;
+            var outcome = await channel.SendAsync(outgoing, callback, ct);
+            await RecordAsync(message, channel, outcome, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is DbException or HttpRequestException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogError(e, "Dispatching failed; the message stays queued and its lease will run out");
+        }
+    }
+
+    (INotificationChannel? Channel, string? To) ChooseChannel(Claimed m)
+    {
+        var smsCapable = m.Phone is not null && m.PhoneKind is "mobile" or "unknown";
+        if (m.Channel == "email") return m.Email is not null && channels.Email is not null ? (channels.Email, m.Email) : (null, null);
+        if (smsCapable && channels.Sms is not null) return (channels.Sms, m.Phone);
+        if (m.Email is not null && channels.Email is not null) return (channels.Email, m.Email);
+        return (null, null);
+    }
+
+    MessageFacts Facts(Claimed m, string link) => new(
+        m.Kind, m.Language, m.TenantName, OffsetTime.Zone(m.TimeZone), m.TenantPhone, m.OfficeName, m.OfficeAddress, m.ServiceName,
+        m.Start, m.End, m.PublicMessage, m.CitizenName, link, m.BookingRef);
+
+    Task<bool> MarkInFlightAsync(Claimed message, INotificationChannel channel, string to, string token, OutgoingMessage outgoing, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var mine = await connection.ExecuteAsync(NotificationSql.MarkInFlight, new
+            {
+                message.Id, Owner = worker.Name, outgoing.BodyHash, Now = now, Channel = channel.Name, Masked = Mask(channel, to),
+            }, transaction);
+            if (mine == 0) return false;
+            if (message.AffectedId is not null)
+                await connection.ExecuteAsync(NotificationSql.InsertLink, new
+                {
+                    TokenHash = RebookingLinks.Hash(token), message.AffectedId, message.Id, ExpiresAt = now + links.LinkLifetime, Now = now,
+                }, transaction);
+            return true;
+        }, ct);
+
+    async Task RecordAsync(Claimed message, INotificationChannel channel, SendOutcome outcome, CancellationToken ct)
+    {
+        switch (outcome.Status)
+        {
+            case SendStatus.Accepted:
+                await AcceptedAsync(message, outcome, ct);
+                break;
+            case SendStatus.Transient when message.Attempts < options.MaxAttempts:
+                if (outcome.ErrorCode is "401" or "20003") logger.LogError("Twilio refused our credentials; SMS are held back until an operator fixes Twilio:*");
+                await RetryAsync(message, outcome.RetryAfter ?? Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: false, ct);
+                break;
+            case SendStatus.Ambiguous when message.Attempts < options.MaxAttempts:
+                await RetryAsync(message, Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: true, ct);
+                break;
+            default:
+                if (outcome.ErrorCode == "21408") logger.LogError("Twilio: destination country not enabled (Geo Permissions); an operator must allow it");
+                logger.LogWarning("{Channel} failed for good ({Code}) for {Recipient}", channel.Name, outcome.ErrorCode, "the citizen");
+                if (channel.Name == "sms" && message.Email is not null && channels.Email is not null)
+                    await db.InTransactionAsync(async (connection, transaction) =>
+                        await connection.ExecuteAsync(NotificationSql.RecordFallback,
+                            new { message.Id, Owner = worker.Name, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction), ct);
+                else
+                    await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, ct);
+                break;
+        }
+    }
+
+    Task AcceptedAsync(Claimed message, SendOutcome outcome, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var status = outcome.Delivered ? "delivered" : "accepted";
+            var mine = await connection.ExecuteAsync(NotificationSql.RecordAccepted,
+                new { message.Id, Owner = worker.Name, Status = status, outcome.ProviderRef, Now = now }, transaction);
+            if (mine == 1 && message.Kind == NotificationKind.Cancellation && message.AffectedId is not null)
+                await connection.ExecuteAsync(NotificationSql.AffectedNotified,
+                    new { message.AffectedId, Contact = outcome.Delivered ? "delivered" : "notified", Now = now }, transaction);
+        }, ct);
+
+    Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+            await connection.ExecuteAsync(NotificationSql.RecordRetry, new
+            {
+                message.Id, Owner = worker.Name, DueAt = clock.GetUtcNow() + delay, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
+            }, transaction), ct);
+
+    Task FailAsync(Claimed message, string status, string? code, string? error, CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = clock.GetUtcNow();
+            var mine = await connection.ExecuteAsync(NotificationSql.RecordFailed,
+                new { message.Id, Owner = worker.Name, Status = status, ErrorCode = code, Error = Trim(error) }, transaction);
+            if (mine == 1 && status == "failed" && message.Kind == NotificationKind.Cancellation && message.AffectedId is not null)
+                await connection.ExecuteAsync(NotificationSql.AffectedUnreachable,
+                    new { message.AffectedId, Now = now, Reason = code == "no-channel" ? "no-contact" : "failed" }, transaction);
+        }, ct);
+
+    /// <summary>BaseBackoff · 2^(attempt-1), capped, with ±20% jitter so retries of a burst spread out.</summary>
+    TimeSpan Backoff(int attempt)
+    {
+        var exponential = options.BaseBackoff.TotalSeconds * Math.Pow(2, Math.Max(0, attempt - 1));
+        var capped = Math.Min(exponential, options.MaxBackoff.TotalSeconds);
+        return TimeSpan.FromSeconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    static string Mask(INotificationChannel channel, string? to) => channel.Name == "sms" ? Masking.Phone(to) : Masking.Email(to);
+
+    static string? Trim(string? error) => error is { Length: > 500 } ? error[..500] : error;
+
+    sealed class Claimed
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string? Channel { get; init; }
+        public int Attempts { get; init; }
+        public bool InFlight { get; init; }
+        public byte[]? BodyHash { get; init; }
+        public DateTimeOffset? AttemptedAt { get; init; }
+        public long? AffectedId { get; init; }
+        public string? Phone { get; init; }
+        public string? PhoneKind { get; init; }
+        public string? Email { get; init; }
+        public string Language { get; init; } = "de";
+        public string CitizenName { get; init; } = "";
+        public string BookingRef { get; init; } = "";
+        public DateTimeOffset Start { get; init; }
+        public DateTimeOffset End { get; init; }
+        public string OfficeName { get; init; } = "";
+        public string? OfficeAddress { get; init; }
+        public string ServiceName { get; init; } = "";
+        public string TenantName { get; init; } = "";
+        public string TimeZone { get; init; } = "";
+        public string? TenantPhone { get; init; }
+        public string? PublicMessage { get; init; }
+        public string? CancellationStatus { get; init; }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Rebooking.Rebookings;
+
+/// <summary><c>Rebooking:*</c> settings.</summary>
+public sealed class RebookingOptions
+{
+    public const string Section = "Rebooking";
+
+    /// <summary>The municipality-facing base of every link, e.g. https://termine.velbert.de (never a URL shortener).</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+
+    /// <summary>How long a link in a message stays valid.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(21);
+}
+
+/// <summary>
+/// Personal links: 144 random bits, base64url (24 characters). Only the SHA-256 is stored, so a copy of the
+/// database opens no citizen's page. A token is made when its message is composed, right before sending;
+/// the raw token exists only in memory and in the message.
+/// </summary>
+public static class RebookingLinks
+{
+    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
+
+    public static string Url(RebookingOptions options, string token) => $"{options.PublicBaseUrl.TrimEnd('/')}/r/{token}";
+}
