@@ -20,6 +20,8 @@ install_apt() {
 }
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
+# The SMTP sink the notification tests send real mail to.
+install_apt python3-aiosmtpd
 
 echo "== build ($configuration)"
 if ! dotnet build Rebooking.sln -c "$configuration" -nologo -clp:ErrorsOnly; then

@@ -134,13 +134,17 @@ public sealed class SmtpEmailChannel(SmtpOptions options) : INotificationChannel
             Subject = message.Subject ?? "",
             SubjectEncoding = Encoding.UTF8,
             HeadersEncoding = Encoding.UTF8,
-            Body = message.Text,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncoding.QuotedPrintable,
         };
         mail.To.Add(message.To);
-        if (message.Html is not null)
+        if (message.Html is null)
         {
+            mail.Body = message.Text;
+            mail.BodyEncoding = Encoding.UTF8;
+            mail.BodyTransferEncoding = TransferEncoding.QuotedPrintable;
+        }
+        else
+        {
+            // Text and HTML only as the two views of multipart/alternative; a Body as well would repeat the text.
             mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.Text, Encoding.UTF8, MediaTypeNames.Text.Plain));
             mail.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html));
         }

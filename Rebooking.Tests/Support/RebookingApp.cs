@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Rebooking.Access;
 using Rebooking.Data;
 
@@ -26,6 +27,9 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>Every log line the app wrote, with its scopes, as an operator's log shipper would see it.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     public ManualClock Clock { get; }
 
     public static async Task<RebookingApp> StartAsync(
@@ -52,6 +56,7 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
     }
 
     public Db Db => Services.GetRequiredService<Db>();
@@ -117,3 +122,31 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
 
 public sealed record ImportAnswer(int Imported, int Updated, List<ImportErrorAnswer> Errors);
 public sealed record ImportErrorAnswer(int Index, string Field, string Message);
+
+/// <summary>Keeps formatted log lines, including scope values and exception text.</summary>
+public sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
+{
+    IExternalScopeProvider scopes = new LoggerExternalScopeProvider();
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => scopes = scopeProvider;
+
+    public void Dispose() { }
+
+    sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider.scopes.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            provider.scopes.ForEachScope((scope, b) => b.Append(" | ").Append(scope is IEnumerable<KeyValuePair<string, object>> pairs
+                ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}")) : scope), line);
+            provider.lines.Enqueue(line.ToString());
+        }
+    }
+}
