@@ -31,12 +31,18 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
 {
     readonly OutageOptions options = options.Value;
 
-    /// <summary>Processes claimable outages until none is left. Returns how many were brought up to date.</summary>
+    /// <summary>
+    /// Processes claimable outages until none is left. Returns how many were brought up to date. A failure
+    /// ends the run (the next fire retries) rather than re-claiming the same outage in a hot loop.
+    /// </summary>
     public async Task<int> RunPendingAsync(CancellationToken ct = default)
     {
         var synced = 0;
         while (!ct.IsCancellationRequested && await ClaimAsync(ct) is { } claim)
-            if (await SyncAsync(claim, ct)) synced++;
+        {
+            if (!await SyncAsync(claim, ct)) break;
+            synced++;
+        }
         return synced;
     }
 
@@ -135,6 +141,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, p, transaction);
                 await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), p, transaction);
+                await connection.ExecuteAsync(OutageSql.DeleteUntoldLinks, p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldNotifications, p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntold, p, transaction);
             }

@@ -123,6 +123,9 @@ internal static class OutageSql
 
     public const string MarkUntoldBatch = $"UPDATE affected_bookings SET batch = @Batch WHERE {Untold}";
 
+    // Links of attempts that never reached the citizen (a failed SMS) go with the row.
+    public const string DeleteUntoldLinks = "DELETE FROM rebooking_links WHERE affected_id IN (SELECT id FROM affected_bookings WHERE batch = @Batch)";
+
     public const string DeleteUntoldNotifications = "DELETE FROM notifications WHERE affected_id IN (SELECT id FROM affected_bookings WHERE batch = @Batch)";
 
     public const string DeleteUntold = "DELETE FROM affected_bookings WHERE batch = @Batch";

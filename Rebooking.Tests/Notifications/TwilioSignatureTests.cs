@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,5 +112,42 @@ public sealed class TwilioSignatureTests
 
         Assert.That(smtp.Messages(), Has.Count.EqualTo(1));
         Assert.That(await app.ScalarAsync<string>("SELECT channel || ' ' || status FROM notifications"), Is.EqualTo("email accepted"));
+    }
+}
+
+public sealed class ReinstatementMessageTests
+{
+    [Test]
+    public async Task Reinstatement_FollowsASentCancellation_AndIsWithdrawnWhenTheCancellationNeverArrived()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await RebookingApp.StartAsync(settings: twilio.Settings(), now: DateTimeOffset.Parse("2021-05-06T07:00:00+02:00"));
+        await app.PutTenantAsync("velbert");
+        await app.ImportAsync("velbert", "bookings", new[]
+        {
+            Booking("TOLD", "mitte", "geburt", "15:00", phone: "0171 1000001"),
+            Booking("BLOCKED", "mitte", "geburt", "16:00", phone: "0171 1000002"),
+        });
+        twilio.Script = r => r["To"] == "+491711000002" ? FakeTwilio.Reply.Error(21610) : FakeTwilio.Reply.Created();
+        var outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
+        await app.ProcessAsync();
+        var dispatcher = app.Services.GetRequiredService<NotificationDispatcher>();
+        await dispatcher.RunPendingAsync();
+
+        // Monday opens after all (Mettmann): resolved at 14:00, both bookings lie after it.
+        var resolve = await app.Admin().PostAsJsonAsync($"/api/tenants/velbert/outages/{outage}/resolve", new { at = Full("14:00") });
+        Assert.That(resolve.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await app.ProcessAsync();
+        await dispatcher.RunPendingAsync();
+
+        var told = twilio.SentTo("+491711000001").ToList();
+        Assert.That(told, Has.Count.EqualTo(2));
+        Assert.That(told[1], Does.Contain("findet doch statt"));
+        Assert.That(twilio.SentTo("+491711000002"), Is.Empty);
+        Assert.That(await app.ScalarAsync<string>("SELECT status FROM bookings WHERE external_ref = 'BLOCKED'"), Is.EqualTo("booked"));
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE kind = 'reinstatement'"), Is.EqualTo(1),
+            "the citizen whose cancellation never arrived is simply no longer affected");
+        var stats = await app.StatsAsync("velbert", outage);
+        Assert.That(stats.GetProperty("outcome").GetProperty("reinstated").GetInt32(), Is.EqualTo(1));
     }
 }

@@ -45,7 +45,8 @@ public sealed partial class FakeTwilio : IAsyncDisposable
 
     public TimeSpan Latency { get; set; }
 
-    public IEnumerable<string> SentTo(string to) => Messages.Values.Where(m => m.To == to).Select(m => m.Body);
+    /// <summary>Bodies sent to <paramref name="to"/>, in the order Twilio created them (SIDs are sequential).</summary>
+    public IEnumerable<string> SentTo(string to) => Messages.OrderBy(m => m.Key, StringComparer.Ordinal).Where(m => m.Value.To == to).Select(m => m.Value.Body);
 
     public static async Task<FakeTwilio> StartAsync()
     {
