@@ -23,11 +23,16 @@ public sealed class NotificationOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(30);
 }
 
-/// <summary>A token bucket per channel and process: at most <c>rate</c> sends per second, bursts of one second.</summary>
+/// <summary>
+/// Paces one channel of one process to <c>perSecond</c> sends per second. The bucket starts with one token
+/// and holds at most 100 ms worth, enough to absorb timer jitter (a strict one-token bucket loses ~15% to
+/// late wake-ups) without the burst of a full second that would overrun a provider's queue.
+/// </summary>
 public sealed class SendRate(double perSecond, TimeProvider clock)
 {
     readonly SemaphoreSlim gate = new(1, 1);
-    double tokens = Math.Max(1, perSecond);
+    readonly double capacity = Math.Max(1, perSecond / 10);
+    double tokens = 1;
     DateTimeOffset refilled = clock.GetUtcNow();
 
     /// <summary>Waits until a send is allowed; returns at once when the rate is 0 (unlimited).</summary>
@@ -41,7 +46,7 @@ public sealed class SendRate(double perSecond, TimeProvider clock)
             try
             {
                 var now = clock.GetUtcNow();
-                tokens = Math.Min(Math.Max(1, perSecond), tokens + (now - refilled).TotalSeconds * perSecond);
+                tokens = Math.Min(capacity, tokens + (now - refilled).TotalSeconds * perSecond);
                 refilled = now;
                 if (tokens >= 1) { tokens -= 1; return; }
                 wait = TimeSpan.FromSeconds((1 - tokens) / perSecond);

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Rebooking.Data;
+using Rebooking.Notifications;
+using Rebooking.Outages;
+using Rebooking.Rebookings;
+
+namespace Rebooking.Benchmarks;
+
+/// <summary>
+/// The dispatcher sending <see cref="Bookings"/>·0.9 queued cancellations as SMS through the real Twilio
+/// channel to a fake Twilio on 127.0.0.1 that answers 201 after 50 ms. Throughput = messages / mean time.
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3, invocationCount: 1)]
+public class DispatchThroughputBenchmark
+{
+    [Params(1000)]
+    public int Bookings { get; set; }
+
+    /// <summary>0 = no limit.</summary>
+    [Params(0, 100)]
+    public double RatePerSecond { get; set; }
+
+    FakeTwilioListener twilio = null!;
+    string directory = "";
+    Db db = null!;
+
+    [GlobalSetup]
+    public void StartTwilio() => twilio = FakeTwilioListener.Start(TimeSpan.FromMilliseconds(50));
+
+    [GlobalCleanup]
+    public void StopTwilio() => twilio.Dispose();
+
+    [IterationSetup]
+    public void QueueMessages()
+    {
+        directory = Directory.CreateTempSubdirectory("rebooking-dispatch-").FullName;
+        db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}");
+        new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync().GetAwaiter().GetResult();
+        BenchmarkData.SeedAsync(db, Bookings).GetAwaiter().GetResult();
+        new OutageProcessor(db, TimeProvider.System, Options.Create(new OutageOptions()), new WorkerIdentity("bench"), NullLogger<OutageProcessor>.Instance)
+            .RunPendingAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup]
+    public void Delete()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Benchmark(Description = "dispatch queued SMS through Twilio (50 ms latency)")]
+    public int Dispatch()
+    {
+        var options = new TwilioOptions
+        {
+            AccountSid = FakeTwilioListener.AccountSid, AuthToken = "token", From = "Buergeramt", BaseUrl = twilio.BaseUrl, RatePerSecond = RatePerSecond,
+        };
+        var channel = new TwilioSmsChannel(new TwilioClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), options), options);
+        var dispatcher = new NotificationDispatcher(db, new NotificationChannels(channel, null), TimeProvider.System,
+            Options.Create(new NotificationOptions { Concurrency = 64, BatchSize = 256 }), Options.Create(new RebookingOptions()),
+            new WorkerIdentity("bench"), NullLogger<NotificationDispatcher>.Instance);
+        var sent = dispatcher.RunPendingAsync().GetAwaiter().GetResult();
+        if (sent != Bookings * 9 / 10) throw new InvalidOperationException($"Sent {sent}, expected {Bookings * 9 / 10}.");
+        return sent;
+    }
+}
+
+/// <summary>Twilio's create endpoint on loopback: 201 with a SID after a fixed latency.</summary>
+internal sealed class FakeTwilioListener : IDisposable
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    readonly HttpListener listener = new();
+    readonly TimeSpan latency;
+    int sequence;
+
+    FakeTwilioListener(TimeSpan latency) => this.latency = latency;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static FakeTwilioListener Start(TimeSpan latency)
+    {
+        var fake = new FakeTwilioListener(latency);
+        for (var port = 18_000; ; port++)
+        {
+            try
+            {
+                fake.listener.Prefixes.Clear();
+                fake.listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+                fake.listener.Start();
+                fake.BaseUrl = $"http://127.0.0.1:{port}";
+                break;
+            }
+            catch (HttpListenerException) when (port < 18_100)
+            {
+            }
+        }
+        _ = Task.Run(fake.AcceptAsync);
+        return fake;
+    }
+
+    async Task AcceptAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try { context = await listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+            _ = Task.Run(async () =>
+            {
+                using var reader = new StreamReader(context.Request.InputStream);
+                await reader.ReadToEndAsync();
+                await Task.Delay(latency);
+                var body = Encoding.UTF8.GetBytes($"{{\"sid\":\"SM{Interlocked.Increment(ref sequence):x32}\",\"status\":\"queued\"}}");
+                context.Response.StatusCode = 201;
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            });
+        }
+    }
+
+    public void Dispose() => listener.Close();
+}
