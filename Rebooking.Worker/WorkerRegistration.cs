@@ -44,7 +44,9 @@ public static class WorkerRegistration
             if (database.ParsedProvider == DatabaseProvider.SqlServer)
                 q.UsePersistentStore(store =>
                 {
-                    store.UseSqlServer(connectionString!);
+                    // Our SqlClient (the feed's 2.1.4), not whichever Quartz would resolve by name.
+                    store.UseSqlServer(Microsoft.Data.SqlClient.SqlClientFactory.Instance, connectionString!);
+                    store.UseSerializer<Quartz.Impl.SystemTextJsonObjectSerializer>();
                     store.UseClustering();
                     store.ProvisionSchema();
                 });
