@@ -4,6 +4,7 @@ using Rebooking.Api.Http;
 using Rebooking.Api.Notifications;
 using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
+using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
 using Rebooking.Worker;
 
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRebookingCore();
 builder.AddStaffAuth();
 builder.AddProblemAnswers();
+builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
     builder.AddRebookingWorker();
@@ -24,6 +26,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
@@ -33,6 +36,7 @@ var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();
 api.MapRegionalIncidents();
 api.MapDevOutbox();
+api.MapRebook();
 var tenant = api.MapTenantScope();
 tenant.MapTenants();
 tenant.MapOutages();

@@ -84,6 +84,8 @@ public static class CoreRegistration
         services.AddSingleton(twilio);
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<DeliveryCallbacks>();
+        services.AddSingleton<CitizenRebooking>();
+        services.AddSingleton<IValidator<BookSlotRequest>, BookSlotRequestValidator>();
     }
 }
 

@@ -13,6 +13,15 @@ public sealed class RebookingOptions
 
     /// <summary>How long a link in a message stays valid.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(21);
+
+    /// <summary>How far ahead new appointments are offered.</summary>
+    public TimeSpan OfferHorizon { get; set; } = TimeSpan.FromDays(21);
+
+    /// <summary>At most this many offers per office.</summary>
+    public int OfferCount { get; set; } = 6;
+
+    /// <summary>Requests per minute one client may make to the citizens' pages and API; 0 = no limit.</summary>
+    public int RequestsPerMinutePerClient { get; set; } = 120;
 }
 
 /// <summary>

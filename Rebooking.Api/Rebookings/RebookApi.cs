@@ -1,0 +1,119 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Rebooking.Api.Http;
+using Rebooking.Rebookings;
+
+namespace Rebooking.Api.Rebookings;
+
+public sealed record RebookView(string State, RebookBooking Booking, string PublicMessage, IReadOnlyList<OfferResponse> Offers,
+    RebookAppointment? NewBooking, RebookContact Contact);
+
+public sealed record RebookBooking(string Ref, string OfficeName, string ServiceName, string Start);
+
+public sealed record OfferResponse(string SlotId, string OfficeId, string OfficeName, string Start, string End);
+
+public sealed record RebookAppointment(string BookingRef, string OfficeName, string Start, string End);
+
+public sealed record RebookContact(string TenantName, string? Phone, string? Email, string? Web);
+
+public sealed record SlotTaken(string Title, IReadOnlyList<OfferResponse> Offers);
+
+public static class RebookApi
+{
+    public const string RateLimitPolicy = "citizens";
+
+    /// <summary>Requests per client (remote address) to the citizens' endpoints, from <c>Rebooking:RequestsPerMinutePerClient</c>.</summary>
+    public static IHostApplicationBuilder AddCitizenRateLimit(this IHostApplicationBuilder builder)
+    {
+        var perMinute = builder.Configuration.GetValue<int?>("Rebooking:RequestsPerMinutePerClient") ?? new RebookingOptions().RequestsPerMinutePerClient;
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimitPolicy, http => perMinute <= 0
+                ? RateLimitPartition.GetNoLimiter("none")
+                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    /// <summary>The contract's citizen API. No staff credentials: the token in the path is the credential.</summary>
+    public static RouteGroupBuilder MapRebook(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/rebook/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        group.MapGet("", View);
+        group.MapPost("", Book).WithValidation();
+        group.MapPost("/decline", Decline);
+        return group;
+    }
+
+    /// <summary>Never changes anything: link scanners and messenger previews open links too.</summary>
+    static async Task<Results<Ok<RebookView>, ProblemHttpResult>> View(string token, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        var (state, booking) = await rebooking.FindAsync(token, ct);
+        if (state == LinkState.Unknown) return UnknownLink();
+        if (state == LinkState.Expired) return ExpiredLink(booking!);
+        return TypedResults.Ok(await DescribeAsync(booking!, rebooking, ct));
+    }
+
+    static async Task<Results<Ok<RebookAppointment>, Conflict<SlotTaken>, ValidationProblem, ProblemHttpResult>> Book(
+        string token, BookSlotRequest request, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        var (outcome, appointment) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), ct);
+        switch (outcome)
+        {
+            case BookingOutcome.Booked:
+                var (_, booking) = await rebooking.FindAsync(token, ct);
+                return TypedResults.Ok(Appointment(appointment!, booking!.Zone));
+            case BookingOutcome.Unknown:
+                return UnknownLink();
+            case BookingOutcome.Expired:
+                return ExpiredLink((await rebooking.FindAsync(token, ct)).Booking!);
+            case BookingOutcome.AlreadyDecided:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked or declined.");
+            default:
+                var (_, current) = await rebooking.FindAsync(token, ct);
+                var offers = (await rebooking.OffersAsync(current!, ct)).Select(o => Describe(o, current!.Zone)).ToList();
+                return TypedResults.Conflict(new SlotTaken("This slot is no longer free; here are the current offers.", offers));
+        }
+    }
+
+    static async Task<Results<Ok<RebookView>, ProblemHttpResult>> Decline(string token, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        var (outcome, booking) = await rebooking.DeclineAsync(token, ct);
+        return outcome switch
+        {
+            BookingOutcome.Unknown => UnknownLink(),
+            BookingOutcome.Expired => ExpiredLink(booking!),
+            BookingOutcome.AlreadyDecided => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked."),
+            _ => TypedResults.Ok(await DescribeAsync((await rebooking.FindAsync(token, ct)).Booking!, rebooking, ct)),
+        };
+    }
+
+    static async Task<RebookView> DescribeAsync(LinkedBooking b, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        var zone = b.Zone;
+        var offers = (await rebooking.OffersAsync(b, ct)).Select(o => Describe(o, zone)).ToList();
+        var appointment = await rebooking.NewAppointmentAsync(b, ct);
+        return new RebookView(b.Outcome, new RebookBooking(b.BookingRef, b.OfficeName, b.ServiceName, OffsetTime.Format(b.Start, zone)),
+            b.PublicMessage, offers, appointment is null ? null : Appointment(appointment, zone),
+            new RebookContact(b.TenantName, b.ContactPhone, b.ContactEmail, b.ContactWeb));
+    }
+
+    static OfferResponse Describe(Offer o, TimeZoneInfo zone) =>
+        new(o.SlotId.ToString(System.Globalization.CultureInfo.InvariantCulture), o.OfficeId, o.OfficeName, OffsetTime.Format(o.Start, zone), OffsetTime.Format(o.End, zone));
+
+    static RebookAppointment Appointment(NewAppointment a, TimeZoneInfo zone) =>
+        new(a.BookingRef, a.OfficeName, OffsetTime.Format(a.Start, zone), OffsetTime.Format(a.End, zone));
+
+    static ProblemHttpResult UnknownLink() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown link", detail: "This link is not known. Please check that it was copied completely.");
+
+    /// <summary>410, still with the office's phone and web address so the citizen can get help.</summary>
+    static ProblemHttpResult ExpiredLink(LinkedBooking b) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "This link has expired",
+            detail: $"Please contact {b.TenantName}.",
+            extensions: new Dictionary<string, object?> { ["phone"] = b.ContactPhone, ["web"] = b.ContactWeb, ["email"] = b.ContactEmail });
+}

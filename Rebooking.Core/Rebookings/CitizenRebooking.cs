@@ -1,0 +1,171 @@
+using System.Data.Common;
+using Dapper;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+using Rebooking.Data;
+
+namespace Rebooking.Rebookings;
+
+/// <summary>Body of <c>POST /api/rebook/{token}</c>.</summary>
+public sealed record BookSlotRequest(string? SlotId);
+
+public sealed class BookSlotRequestValidator : AbstractValidator<BookSlotRequest>
+{
+    public BookSlotRequestValidator() =>
+        RuleFor(r => r.SlotId).NotEmpty().Must(id => long.TryParse(id, out var n) && n > 0).WithMessage("'slotId' must be one of the offered slot ids.");
+}
+
+/// <summary>A slot offered to a citizen. Times UTC.</summary>
+public sealed class Offer
+{
+    public long SlotId { get; init; }
+    public string OfficeId { get; init; } = "";
+    public string OfficeName { get; init; } = "";
+    public DateTimeOffset Start { get; init; }
+    public DateTimeOffset End { get; init; }
+}
+
+/// <summary>The appointment a citizen now has.</summary>
+public sealed class NewAppointment
+{
+    public string BookingRef { get; init; } = "";
+    public string OfficeName { get; init; } = "";
+    public string? OfficeAddress { get; init; }
+    public DateTimeOffset Start { get; init; }
+    public DateTimeOffset End { get; init; }
+}
+
+/// <summary>What a citizen's link leads to.</summary>
+public sealed class LinkedBooking
+{
+    public DateTimeOffset ExpiresAt { get; init; }
+    public long AffectedId { get; init; }
+    /// <summary>open, rebooked, declined or reinstated.</summary>
+    public string Outcome { get; init; } = "";
+    public Guid OutageId { get; init; }
+    public string TenantId { get; init; } = "";
+    public string OfficeId { get; init; } = "";
+    public string ServiceId { get; init; } = "";
+    public DateTimeOffset Start { get; init; }
+    public DateTimeOffset End { get; init; }
+    public long? NewBookingId { get; init; }
+    public string BookingRef { get; init; } = "";
+    public string Language { get; init; } = "de";
+    public string OfficeName { get; init; } = "";
+    public string? OfficeAddress { get; init; }
+    public string ServiceName { get; init; } = "";
+    public string PublicMessage { get; init; } = "";
+    public DateTimeOffset? OutageEnd { get; init; }
+    public string TenantName { get; init; } = "";
+    public string TimeZone { get; init; } = "";
+    public string? ContactPhone { get; init; }
+    public string? ContactEmail { get; init; }
+    public string? ContactWeb { get; init; }
+    public TimeZoneInfo Zone => OffsetTime.Zone(TimeZone);
+}
+
+public enum LinkState { Found, Unknown, Expired }
+
+public enum BookingOutcome { Booked, Declined, SlotGone, AlreadyDecided, Unknown, Expired }
+
+/// <summary>
+/// The citizen's side: what a link shows, which slots are offered, booking one, declining. Reads never
+/// change anything (link scanners and messenger previews open links); only the POSTs do.
+/// </summary>
+public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<RebookingOptions> options)
+{
+    readonly RebookingOptions options = options.Value;
+
+    public async Task<(LinkState State, LinkedBooking? Booking)> FindAsync(string token, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await FindAsync(connection, null, token);
+    }
+
+    async Task<(LinkState, LinkedBooking?)> FindAsync(DbConnection connection, DbTransaction? transaction, string token)
+    {
+        if (!IsWellFormed(token)) return (LinkState.Unknown, null);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindByLink, new { TokenHash = RebookingLinks.Hash(token) }, transaction);
+        if (booking is null) return (LinkState.Unknown, null);
+        return (booking.ExpiresAt <= clock.GetUtcNow() ? LinkState.Expired : LinkState.Found, booking);
+    }
+
+    /// <summary>Tokens are 24 base64url characters; anything else is not looked up at all.</summary>
+    static bool IsWellFormed(string token) =>
+        token.Length is >= 22 and <= 64 && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    public async Task<NewAppointment?> NewAppointmentAsync(LinkedBooking booking, CancellationToken ct = default)
+    {
+        if (booking.NewBookingId is null) return null;
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleAsync<NewAppointment>(RebookingSql.NewBooking, new { Id = booking.NewBookingId });
+    }
+
+    /// <summary>
+    /// The earliest free slots for the same service after the outage ends, within the offer horizon: at the
+    /// same office first, then the tenant's other offices, at most <see cref="RebookingOptions.OfferCount"/> each.
+    /// </summary>
+    public async Task<IReadOnlyList<Offer>> OffersAsync(LinkedBooking booking, CancellationToken ct = default)
+    {
+        if (booking.Outcome != "open") return [];
+        await using var connection = await db.OpenAsync(ct);
+        var candidates = await connection.QueryAsync<Offer>(db.Sql(RebookingSql.Offers), OfferParameters(booking, null));
+        return candidates
+            .GroupBy(o => o.OfficeId)
+            .OrderBy(g => g.Key == booking.OfficeId ? 0 : 1).ThenBy(g => g.First().Start)
+            .SelectMany(g => g.Take(options.OfferCount))
+            .ToList();
+    }
+
+    object OfferParameters(LinkedBooking booking, long? slotId)
+    {
+        var now = clock.GetUtcNow();
+        var from = booking.OutageEnd is { } end && end > now ? end : now;
+        return new
+        {
+            booking.TenantId, booking.ServiceId, booking.OutageId, From = from, Until = now + options.OfferHorizon, SlotId = slotId,
+        };
+    }
+
+    /// <summary>
+    /// Books <paramref name="slotId"/> for the citizen in one transaction: one unit of the slot's capacity
+    /// (a guarded update, so never beyond capacity), a new booking, the old one marked rebooked, and a
+    /// confirmation queued. A link that already booked or declined books nothing more.
+    /// </summary>
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookAsync(string token, long slotId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var (state, booking) = await FindAsync(connection, transaction, token);
+        if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, null);
+        if (booking!.Outcome != "open") return (BookingOutcome.AlreadyDecided, null);
+        var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
+        if (offer is null || await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
+            return (BookingOutcome.SlotGone, null);
+        var now = clock.GetUtcNow();
+        var reference = $"{booking.BookingRef}-R{booking.AffectedId}";
+        var newId = await connection.ExecuteScalarAsync<long>(db.Sql(RebookingSql.InsertBooking), new
+        {
+            Ref = reference, offer.OfficeId, offer.Start, offer.End, SlotId = slotId, Now = now, booking.AffectedId,
+        }, transaction);
+        if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
+            return (BookingOutcome.AlreadyDecided, null);
+        await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
+            new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
+        await transaction.CommitAsync(ct);
+        return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
+    }
+
+    /// <summary>"I don't need a new appointment." Returns the link's state; declining twice is harmless.</summary>
+    public async Task<(BookingOutcome Outcome, LinkedBooking? Booking)> DeclineAsync(string token, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var (state, booking) = await FindAsync(connection, transaction, token);
+        if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, booking);
+        if (booking!.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
+        await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = clock.GetUtcNow() }, transaction);
+        await transaction.CommitAsync(ct);
+        return (BookingOutcome.Declined, booking);
+    }
+}

@@ -1,0 +1,97 @@
+using Rebooking.Data;
+
+namespace Rebooking.Rebookings;
+
+internal static class RebookingSql
+{
+    // Everything the citizen's page shows, found by the link's hash (the primary key: one index seek, no
+    // comparison that could leak how much of a guessed token matched).
+    public const string FindByLink = """
+        SELECT l.expires_at AS ExpiresAt, a.id AS AffectedId, a.outcome AS Outcome, a.outage_id AS OutageId, a.tenant_id AS TenantId,
+               a.office_id AS OfficeId, a.service_id AS ServiceId, a.start_utc AS Start, a.new_booking_id AS NewBookingId,
+               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language,
+               f.name AS OfficeName, f.address AS OfficeAddress, sv.name AS ServiceName,
+               o.public_message AS PublicMessage, o.end_utc AS OutageEnd,
+               t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS ContactPhone, t.contact_email AS ContactEmail, t.contact_web AS ContactWeb
+        FROM rebooking_links l
+        JOIN affected_bookings a ON a.id = l.affected_id
+        JOIN bookings b ON b.id = a.booking_id
+        JOIN offices f ON f.tenant_id = a.tenant_id AND f.id = a.office_id
+        JOIN services sv ON sv.tenant_id = a.tenant_id AND sv.id = a.service_id
+        JOIN outages o ON o.id = a.outage_id
+        JOIN tenants t ON t.id = a.tenant_id
+        WHERE l.token_hash = @TokenHash
+        """;
+
+    public const string NewBooking = """
+        SELECT b.external_ref AS BookingRef, f.name AS OfficeName, f.address AS OfficeAddress, b.start_utc AS Start, b.end_utc AS "End"
+        FROM bookings b JOIN offices f ON f.tenant_id = b.tenant_id AND f.id = b.office_id WHERE b.id = @Id
+        """;
+
+    const string OfferColumns = """
+        SELECT s.id AS SlotId, s.office_id AS OfficeId, f.name AS OfficeName, s.start_utc AS Start, s.end_utc AS "End"
+        FROM slots s JOIN offices f ON f.tenant_id = s.tenant_id AND f.id = s.office_id
+        """;
+
+    /// <summary>
+    /// A slot the citizen of @OutageId may take for @ServiceId: free, from @From to @Until, not reserved for
+    /// another outage, and not inside any outage (open-ended: until resolved) that covers its office and
+    /// this service.
+    /// </summary>
+    const string Offerable = """
+        WHERE s.tenant_id = @TenantId AND f.active = 1
+          AND (s.service_id = @ServiceId OR s.service_id IS NULL)
+          AND s.start_utc >= @From AND s.start_utc < @Until
+          AND s.booked < s.capacity
+          AND (s.reserved_for_outage IS NULL OR s.reserved_for_outage = @OutageId)
+          AND NOT EXISTS (
+              SELECT 1 FROM outages o WHERE o.tenant_id = s.tenant_id
+                AND s.start_utc >= o.start_utc AND (o.end_utc IS NULL OR s.start_utc < o.end_utc)
+                AND (NOT EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'office')
+                     OR EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'office' AND x.ref_id = s.office_id))
+                AND (NOT EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'service')
+                     OR EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'service' AND x.ref_id = @ServiceId))
+                AND NOT EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'exempt' AND x.ref_id = @ServiceId))
+        """;
+
+    // The earliest candidates; the per-office cap and the office order are applied in code.
+    public static readonly DialectSql Offers = new(
+        Sqlite: OfferColumns + "\n" + Offerable + " ORDER BY s.start_utc, s.id LIMIT 500",
+        SqlServer: OfferColumns.Replace("SELECT s.id", "SELECT TOP (500) s.id") + "\n" + Offerable + " ORDER BY s.start_utc, s.id");
+
+    public const string Offer = OfferColumns + "\n" + Offerable + " AND s.id = @SlotId";
+
+    // Takes one unit; 0 rows means the slot is full. Atomic on both engines, whatever the concurrency.
+    public const string TakeUnit = "UPDATE slots SET booked = booked + 1 WHERE id = @SlotId AND booked < capacity";
+
+    public static readonly DialectSql InsertBooking = new(
+        Sqlite: """
+            INSERT INTO bookings (tenant_id, external_ref, office_id, service_id, start_utc, end_utc, name, phone, phone_kind, email, language,
+                                  status, origin, slot_id, created_at, updated_at)
+            SELECT b.tenant_id, @Ref, @OfficeId, b.service_id, @Start, @End, b.name, b.phone, b.phone_kind, b.email, b.language,
+                   'booked', 'rebooking', @SlotId, @Now, @Now
+            FROM bookings b JOIN affected_bookings a ON a.booking_id = b.id WHERE a.id = @AffectedId
+            RETURNING id
+            """,
+        SqlServer: """
+            INSERT INTO bookings (tenant_id, external_ref, office_id, service_id, start_utc, end_utc, name, phone, phone_kind, email, language,
+                                  status, origin, slot_id, created_at, updated_at)
+            OUTPUT inserted.id
+            SELECT b.tenant_id, @Ref, @OfficeId, b.service_id, @Start, @End, b.name, b.phone, b.phone_kind, b.email, b.language,
+                   'booked', 'rebooking', @SlotId, @Now, @Now
+            FROM bookings b JOIN affected_bookings a ON a.booking_id = b.id WHERE a.id = @AffectedId
+            """);
+
+    // Guarded: only an open outcome changes, so a second booking or decline with the same link does nothing.
+    public const string MarkRebooked = """
+        UPDATE affected_bookings SET outcome = 'rebooked', new_booking_id = @NewBookingId, updated_at = @Now
+        WHERE id = @AffectedId AND outcome = 'open'
+        """;
+
+    public const string MarkDeclined = "UPDATE affected_bookings SET outcome = 'declined', updated_at = @Now WHERE id = @AffectedId AND outcome = 'open'";
+
+    public const string QueueConfirmation = """
+        INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
+        VALUES (@TenantId, @NewBookingId, @AffectedId, 'confirmation', CONCAT('confirmation:', @AffectedId), 'queued', @Start, @Now, 0, @Now)
+        """;
+}
