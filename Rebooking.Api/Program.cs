@@ -15,6 +15,7 @@ builder.AddStaffAuth();
 builder.AddProblemAnswers();
 builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
+builder.Services.AddRazorComponents();
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
     builder.AddRebookingWorker();
 
@@ -27,10 +28,12 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseAntiforgery();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
 app.MapTwilioWebhooks();
+app.MapRebookPages();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();

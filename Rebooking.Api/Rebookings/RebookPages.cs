@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Rebooking.Rebookings;
+
+namespace Rebooking.Api.Rebookings;
+
+/// <summary>
+/// The citizen's page, <c>/r/{token}</c>: GET shows, the two forms POST and redirect back (post/redirect/get),
+/// so a reload never books twice. Every answer carries a strict Content-Security-Policy, noindex and
+/// no-referrer (the token must not leak to other sites), and is not cached.
+/// </summary>
+public static class RebookPages
+{
+    public static IEndpointRouteBuilder MapRebookPages(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/r/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RebookApi.RateLimitPolicy)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var headers = context.HttpContext.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["X-Robots-Tag"] = "noindex, nofollow";
+                headers["X-Content-Type-Options"] = "nosniff";
+                headers.CacheControl = "no-store";
+                return await next(context);
+            });
+        group.MapGet("", Show).ExcludeFromDescription();
+        group.MapPost("/book", Book).ExcludeFromDescription();
+        group.MapPost("/decline", Decline).ExcludeFromDescription();
+        app.MapGet("/assets/rebook.css", () => Results.Text(Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
+        return app;
+    }
+
+    static async Task<RazorComponentResult<RebookPage>> Show(string token, string? lang, CitizenRebooking rebooking, CancellationToken ct) =>
+        await RenderAsync(token, lang, rebooking, slotGone: false, ct);
+
+    static async Task<RazorComponentResult<RebookPage>> RenderAsync(string token, string? lang, CitizenRebooking rebooking, bool slotGone, CancellationToken ct)
+    {
+        var (state, booking) = await rebooking.FindAsync(token, ct);
+        var language = RebookPageModel.PickLanguage(lang, booking?.Language);
+        if (state == LinkState.Unknown)
+            return Page(RebookPageModel.For(language, "unknown", token, null, [], null), StatusCodes.Status404NotFound);
+        if (state == LinkState.Expired)
+            return Page(RebookPageModel.For(language, "expired", "", booking, [], null), StatusCodes.Status410Gone);
+        var offers = await rebooking.OffersAsync(booking!, ct);
+        var appointment = await rebooking.NewAppointmentAsync(booking!, ct);
+        return Page(RebookPageModel.For(language, booking!.Outcome, token, booking, offers, appointment, slotGone),
+            slotGone ? StatusCodes.Status409Conflict : StatusCodes.Status200OK);
+    }
+
+    static RazorComponentResult<RebookPage> Page(RebookPageModel model, int status) =>
+        new(new Dictionary<string, object?> { [nameof(RebookPage.Model)] = model }) { StatusCode = status };
+
+    /// <summary>The form's slot; antiforgery is checked by the framework for every form post.</summary>
+    static async Task<IResult> Book(string token, string? lang, [FromForm] string? slotId, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        if (!long.TryParse(slotId, out var id)) return await RenderAsync(token, lang, rebooking, slotGone: true, ct);
+        var (outcome, _) = await rebooking.BookAsync(token, id, ct);
+        return outcome switch
+        {
+            BookingOutcome.SlotGone => await RenderAsync(token, lang, rebooking, slotGone: true, ct),
+            _ => Results.Redirect($"/r/{token}?lang={RebookPageModel.PickLanguage(lang, null)}", permanent: false, preserveMethod: false),
+        };
+    }
+
+    static async Task<IResult> Decline(string token, string? lang, CitizenRebooking rebooking, CancellationToken ct)
+    {
+        await rebooking.DeclineAsync(token, ct);
+        return Results.Redirect($"/r/{token}?lang={RebookPageModel.PickLanguage(lang, null)}");
+    }
+
+    // Mobile first; tap targets of at least 48 px; contrast above 4.5:1; a visible focus ring.
+    const string Stylesheet = """
+        :root { --ink: #1a1a1a; --accent: #0b4f8a; --soft: #eef3f8; --line: #5f6b76; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 1.125rem; line-height: 1.5; color: var(--ink); background: #fff; }
+        header, main, footer { max-width: 40rem; margin: 0 auto; padding: 1rem; }
+        header { display: flex; justify-content: space-between; align-items: center; gap: 1rem; border-bottom: 1px solid var(--line); }
+        .tenant { font-weight: 700; margin: 0; }
+        a { color: var(--accent); }
+        a:focus-visible, button:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+        .language { display: inline-block; min-height: 48px; padding: 0.6rem 0.75rem; }
+        .skip { position: absolute; left: -999px; }
+        .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: 0.5rem; z-index: 1; }
+        h1 { font-size: 1.6rem; line-height: 1.25; }
+        h2 { font-size: 1.25rem; margin-top: 2rem; }
+        h3 { font-size: 1.1rem; margin-bottom: 0.5rem; }
+        .message, .appointment { background: var(--soft); padding: 0.75rem 1rem; border-radius: 6px; }
+        .notice { border-left: 6px solid #b35900; padding: 0.5rem 1rem; background: #fff4e5; }
+        dl { margin: 0; }
+        dt { font-weight: 600; margin-top: 0.5rem; } dd { margin: 0; }
+        .appointment h2 { margin-top: 0.25rem; }
+        .offers { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
+        .offers form { margin: 0; }
+        button { font: inherit; width: 100%; min-height: 56px; padding: 0.75rem 1rem; border-radius: 6px; cursor: pointer;
+                 border: 2px solid var(--accent); background: var(--accent); color: #fff; text-align: left; }
+        button .time { font-weight: 700; }
+        button.secondary { background: #fff; color: var(--accent); }
+        footer { border-top: 1px solid var(--line); margin-top: 2rem; }
+        @media (min-width: 30rem) { dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; } dt { margin-top: 0; } }
+        @media (min-width: 48rem) { .offers { grid-template-columns: 1fr 1fr; } }
+        """;
+}
