@@ -20,8 +20,13 @@ install_apt() {
 }
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
-# The SMTP sink the notification tests send real mail to.
-install_apt python3-aiosmtpd
+# The SMTP sink the notification tests send real mail to; Debian's Chromium for the browser tests
+# (Playwright drives it; it never downloads a browser); axe-core from npm for the accessibility checks.
+install_apt python3-aiosmtpd chromium
+if [ ! -f Rebooking.Tests/browser/node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null || install_apt npm
+  (cd Rebooking.Tests/browser && npm ci --no-audit --no-fund --silent) || { echo "npm ci for axe-core failed" >&2; exit 1; }
+fi
 
 echo "== build ($configuration)"
 if ! dotnet build Rebooking.sln -c "$configuration" -nologo -clp:ErrorsOnly; then

@@ -41,7 +41,7 @@ public static class RebookPages
         if (state == LinkState.Unknown)
             return Page(RebookPageModel.For(language, "unknown", token, null, [], null), StatusCodes.Status404NotFound);
         if (state == LinkState.Expired)
-            return Page(RebookPageModel.For(language, "expired", "", booking, [], null), StatusCodes.Status410Gone);
+            return Page(RebookPageModel.For(language, "expired", token, booking, [], null), StatusCodes.Status410Gone);
         var offers = await rebooking.OffersAsync(booking!, ct);
         var appointment = await rebooking.NewAppointmentAsync(booking!, ct);
         return Page(RebookPageModel.For(language, booking!.Outcome, token, booking, offers, appointment, slotGone),

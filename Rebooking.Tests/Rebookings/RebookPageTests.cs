@@ -117,6 +117,7 @@ public sealed partial class RebookPageTests
         Assert.That(expired.StatusCode, Is.EqualTo(HttpStatusCode.Gone));
         Assert.That(html, Does.Contain("Dieser Link ist abgelaufen").And.Contain("02051 26-0").And.Contain("https://www.velbert.de"));
         Assert.That(html, Does.Not.Contain("A-17"), "an expired link shows no appointment");
+        Assert.That(html, Does.Contain($"href=\"/r/{token}?lang=en\""), "the language switch keeps the link");
     }
 
     [GeneratedRegex("name=\"slotId\" value=\"(\\d+)\"")]

@@ -32,8 +32,9 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     public ManualClock Clock { get; }
 
+    /// <summary>With <paramref name="kestrel"/> the app listens on a real loopback port (<see cref="BaseUrl"/>), for a browser.</summary>
     public static async Task<RebookingApp> StartAsync(
-        DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+        DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool kestrel = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -47,7 +48,8 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var app = new RebookingApp(database, new ManualClock(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all);
-        _ = app.Server; // start now, so migrations and the bootstrap key exist before the first request
+        if (kestrel) app.UseKestrel(0);
+        app.StartServer(); // start now, so migrations and the bootstrap key exist before the first request
         return app;
     }
 
@@ -60,6 +62,10 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     }
 
     public Db Db => Services.GetRequiredService<Db>();
+
+    /// <summary>The real address when started with Kestrel.</summary>
+    public string BaseUrl => Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
 
     public HttpClient Admin()
     {
