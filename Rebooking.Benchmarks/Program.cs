@@ -2,8 +2,16 @@ using BenchmarkDotNet.Running;
 
 namespace Rebooking.Benchmarks;
 
-/// <summary><c>dotnet run -c Release --project Rebooking.Benchmarks -- --filter '*'</c>; see docs/performance.md.</summary>
+/// <summary>
+/// <c>dotnet run -c Release --project Rebooking.Benchmarks -- --filter '*'</c> for the BenchmarkDotNet
+/// benchmarks; <c>-- rebook-load</c> for the load scenario against the real Api. See docs/performance.md.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["rebook-load", ..]) return await RebookLoadScenario.RunAsync();
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -45,6 +45,9 @@ public sealed class Db
 
     public DatabaseProvider Provider { get; }
 
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+    static readonly object Marker = new();
+
     public string ConnectionString { get; }
 
     /// <summary>Picks the variant of a statement written for this provider.</summary>
@@ -58,11 +61,14 @@ public sealed class Db
         try
         {
             await connection.OpenAsync(ct);
-            if (Provider == DatabaseProvider.Sqlite)
+            // Once per physical connection: a pooled open hands back the same native handle, whose
+            // settings persist, so re-running the pragmas on every open would only cost time.
+            if (connection is SqliteConnection sqlite && sqlite.Handle is { } handle && !Configured.TryGetValue(handle, out _))
             {
                 await using var pragma = connection.CreateCommand();
                 pragma.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;";
                 await pragma.ExecuteNonQueryAsync(ct);
+                Configured.AddOrUpdate(handle, Marker);
             }
             return connection;
         }

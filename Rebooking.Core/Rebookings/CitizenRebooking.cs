@@ -76,6 +76,9 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
 {
     readonly RebookingOptions options = options.Value;
 
+    /// <summary>Offers per (outage, service), with the Stopwatch timestamp they expire at. Process-local.</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid Outage, string Service), (long Expires, IReadOnlyList<Offer> Offers)> offerCache = new();
+
     public async Task<(LinkState State, LinkedBooking? Booking)> FindAsync(string token, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -108,12 +111,19 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
     public async Task<IReadOnlyList<Offer>> OffersAsync(LinkedBooking booking, CancellationToken ct = default)
     {
         if (booking.Outcome != "open") return [];
-        await using var connection = await db.OpenAsync(ct);
-        var candidates = await connection.QueryAsync<Offer>(db.Sql(RebookingSql.Offers), OfferParameters(booking, null));
-        return candidates
+        var key = (booking.OutageId, booking.ServiceId);
+        if (!offerCache.TryGetValue(key, out var cached) || System.Diagnostics.Stopwatch.GetTimestamp() >= cached.Expires)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            var fresh = (await connection.QueryAsync<Offer>(RebookingSql.Offers, OfferParameters(booking, null))).ToList();
+            if (offerCache.Count > 10_000) offerCache.Clear();
+            cached = (System.Diagnostics.Stopwatch.GetTimestamp() + (long)(options.OfferCacheDuration.TotalSeconds * System.Diagnostics.Stopwatch.Frequency), fresh);
+            offerCache[key] = cached;
+        }
+        return cached.Offers
             .GroupBy(o => o.OfficeId)
             .OrderBy(g => g.Key == booking.OfficeId ? 0 : 1).ThenBy(g => g.First().Start)
-            .SelectMany(g => g.Take(options.OfferCount))
+            .SelectMany(g => g)
             .ToList();
     }
 
@@ -124,6 +134,7 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
         return new
         {
             booking.TenantId, booking.ServiceId, booking.OutageId, From = from, Until = now + options.OfferHorizon, SlotId = slotId,
+            options.OfferCount,
         };
     }
 
@@ -141,7 +152,10 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
         if (booking!.Outcome != "open") return (BookingOutcome.AlreadyDecided, null);
         var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
         if (offer is null || await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
+        {
+            offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
             return (BookingOutcome.SlotGone, null);
+        }
         var now = clock.GetUtcNow();
         var reference = $"{booking.BookingRef}-R{booking.AffectedId}";
         var newId = await connection.ExecuteScalarAsync<long>(db.Sql(RebookingSql.InsertBooking), new
@@ -153,6 +167,7 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
             new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
         await transaction.CommitAsync(ct);
+        offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
         return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
 

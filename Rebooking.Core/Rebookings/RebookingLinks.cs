@@ -17,6 +17,12 @@ public sealed class RebookingOptions
     /// <summary>How far ahead new appointments are offered.</summary>
     public TimeSpan OfferHorizon { get; set; } = TimeSpan.FromDays(21);
 
+    /// <summary>
+    /// How long one process reuses an outage's offers for the same service. Booking always re-checks the slot
+    /// in the database, so a stale offer can only lead to "this slot is gone" with fresh offers.
+    /// </summary>
+    public TimeSpan OfferCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>At most this many offers per office.</summary>
     public int OfferCount { get; set; } = 6;
 

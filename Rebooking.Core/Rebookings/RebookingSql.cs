@@ -54,10 +54,18 @@ internal static class RebookingSql
                 AND NOT EXISTS (SELECT 1 FROM outage_scope x WHERE x.outage_id = o.id AND x.kind = 'exempt' AND x.ref_id = @ServiceId))
         """;
 
-    // The earliest candidates; the per-office cap and the office order are applied in code.
-    public static readonly DialectSql Offers = new(
-        Sqlite: OfferColumns + "\n" + Offerable + " ORDER BY s.start_utc, s.id LIMIT 500",
-        SqlServer: OfferColumns.Replace("SELECT s.id", "SELECT TOP (500) s.id") + "\n" + Offerable + " ORDER BY s.start_utc, s.id");
+    // The earliest @OfferCount slots of each office, ranked in the database so only what is shown travels.
+    // Window functions read the same on SQLite (3.25+) and SQL Server.
+    public const string Offers = """
+        SELECT SlotId, OfficeId, OfficeName, Start, "End" FROM (
+            SELECT s.id AS SlotId, s.office_id AS OfficeId, f.name AS OfficeName, s.start_utc AS Start, s.end_utc AS "End",
+                   ROW_NUMBER() OVER (PARTITION BY s.office_id ORDER BY s.start_utc, s.id) AS OfficeRank
+            FROM slots s JOIN offices f ON f.tenant_id = s.tenant_id AND f.id = s.office_id
+        """ + "\n" + Offerable + """
+        ) ranked
+        WHERE OfficeRank <= @OfferCount
+        ORDER BY Start, SlotId
+        """;
 
     public const string Offer = OfferColumns + "\n" + Offerable + " AND s.id = @SlotId";
 
