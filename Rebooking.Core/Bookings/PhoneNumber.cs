@@ -16,12 +16,6 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
         _ => "unknown",
     };
 
-    public static PhoneKind ParseKind(string name) => name switch
-    {
-        "mobile" => PhoneKind.Mobile,
-        "landline" => PhoneKind.Landline,
-        _ => PhoneKind.Unknown,
-    };
 
     /// <summary>
     /// Normalises what people type: <c>0171 2345678</c>, <c>0171/234 56 78</c>, <c>(0171) 2345678</c>,

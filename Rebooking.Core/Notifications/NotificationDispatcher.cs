@@ -13,9 +13,6 @@ public sealed class NotificationChannels(INotificationChannel? sms, INotificatio
 {
     public INotificationChannel? Sms { get; } = sms;
     public INotificationChannel? Email { get; } = email;
-
-    /// <summary>Where webhooks should be called back for SMS status; null for the outbox.</summary>
-    public bool SmsHasCallbacks => Sms is TwilioSmsChannel;
 }
 
 /// <summary>

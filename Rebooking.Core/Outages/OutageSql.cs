@@ -284,6 +284,4 @@ internal static class OutageSql
         WHERE a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'
         ORDER BY a.start_utc, b.external_ref
         """;
-
-    public const string OutageExists = "SELECT COUNT(*) FROM outages WHERE id = @OutageId AND tenant_id = @TenantId";
 }
