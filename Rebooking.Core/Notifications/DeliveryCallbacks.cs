@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Rebooking.Data;
@@ -19,7 +18,9 @@ public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, Time
             var now = clock.GetUtcNow();
             var message = await connection.QuerySingleOrDefaultAsync<Sent>(NotificationSql.SelectByProviderRef, new { ProviderRef = messageSid }, transaction);
             if (message is null) return false;
-            if (!await FirstTimeAsync(connection, transaction, messageSid, status, now)) return true;
+            var firstTime = await connection.ExecuteAsync(db.Sql(NotificationSql.RecordProviderEventOnce),
+                new { ProviderRef = messageSid, Status = status, Now = now }, transaction) == 1;
+            if (!firstTime) return true;
             switch (status)
             {
                 case "delivered":
@@ -39,14 +40,6 @@ public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, Time
             return true;
         }, ct);
 
-    async Task<bool> FirstTimeAsync(DbConnection connection, DbTransaction transaction, string sid, string status, DateTimeOffset now)
-    {
-        var seen = await connection.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM provider_events WHERE provider_ref = @ProviderRef AND status = @Status", new { ProviderRef = sid, Status = status }, transaction);
-        if (seen > 0) return false;
-        await connection.ExecuteAsync(NotificationSql.RecordProviderEvent, new { ProviderRef = sid, Status = status, Now = now }, transaction);
-        return true;
-    }
 
     sealed class Sent
     {

@@ -95,7 +95,15 @@ internal static class NotificationSql
     public const string ReleaseClaimed = "UPDATE notifications SET status = 'queued', lease_owner = NULL, lease_until = NULL WHERE lease_owner = @Owner AND status = 'sending'";
 
     // Delivery callbacks. A (message, status) pair is handled once; delivered is final and never moves back.
-    public const string RecordProviderEvent = "INSERT INTO provider_events (provider_ref, status, received_at) VALUES (@ProviderRef, @Status, @Now)";
+    // One row the first time a (message, status) pair arrives; 0 rows afterwards. On SQL Server the range
+    // lock makes a simultaneous twin wait for the first and then find its row, instead of failing.
+    public static readonly DialectSql RecordProviderEventOnce = new(
+        Sqlite: "INSERT INTO provider_events (provider_ref, status, received_at) VALUES (@ProviderRef, @Status, @Now) ON CONFLICT DO NOTHING",
+        SqlServer: """
+            INSERT INTO provider_events (provider_ref, status, received_at)
+            SELECT @ProviderRef, @Status, @Now
+            WHERE NOT EXISTS (SELECT 1 FROM provider_events WITH (UPDLOCK, HOLDLOCK) WHERE provider_ref = @ProviderRef AND status = @Status)
+            """);
 
     public const string SelectByProviderRef = """
         SELECT n.id AS Id, n.kind AS Kind, n.status AS Status, n.affected_id AS AffectedId, b.email AS Email
