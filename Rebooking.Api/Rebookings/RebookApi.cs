@@ -61,21 +61,19 @@ public static class RebookApi
     static async Task<Results<Ok<RebookAppointment>, Conflict<SlotTaken>, ValidationProblem, ProblemHttpResult>> Book(
         string token, BookSlotRequest request, CitizenRebooking rebooking, CancellationToken ct)
     {
-        var (outcome, appointment) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), ct);
+        var (outcome, appointment, booking) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), ct);
         switch (outcome)
         {
             case BookingOutcome.Booked:
-                var (_, booking) = await rebooking.FindAsync(token, ct);
                 return TypedResults.Ok(Appointment(appointment!, booking!.Zone));
             case BookingOutcome.Unknown:
                 return UnknownLink();
             case BookingOutcome.Expired:
-                return ExpiredLink((await rebooking.FindAsync(token, ct)).Booking!);
+                return ExpiredLink(booking!);
             case BookingOutcome.AlreadyDecided:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked or declined.");
             default:
-                var (_, current) = await rebooking.FindAsync(token, ct);
-                var offers = (await rebooking.OffersAsync(current!, ct)).Select(o => Describe(o, current!.Zone)).ToList();
+                var offers = (await rebooking.OffersAsync(booking!, ct)).Select(o => Describe(o, booking!.Zone)).ToList();
                 return TypedResults.Conflict(new SlotTaken("This slot is no longer free; here are the current offers.", offers));
         }
     }

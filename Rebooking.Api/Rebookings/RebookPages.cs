@@ -55,7 +55,7 @@ public static class RebookPages
     static async Task<IResult> Book(string token, string? lang, [FromForm] string? slotId, CitizenRebooking rebooking, CancellationToken ct)
     {
         if (!long.TryParse(slotId, out var id)) return await RenderAsync(token, lang, rebooking, slotGone: true, ct);
-        var (outcome, _) = await rebooking.BookAsync(token, id, ct);
+        var (outcome, _, _) = await rebooking.BookAsync(token, id, ct);
         return outcome switch
         {
             BookingOutcome.SlotGone => await RenderAsync(token, lang, rebooking, slotGone: true, ct),

@@ -141,20 +141,21 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
     /// <summary>
     /// Books <paramref name="slotId"/> for the citizen in one transaction: one unit of the slot's capacity
     /// (a guarded update, so never beyond capacity), a new booking, the old one marked rebooked, and a
-    /// confirmation queued. A link that already booked or declined books nothing more.
+    /// confirmation queued. A link that already booked or declined books nothing more. Also returns the link
+    /// as read (null when unknown), so callers need not look it up again.
     /// </summary>
-    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookAsync(string token, long slotId, CancellationToken ct = default)
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment, LinkedBooking? Booking)> BookAsync(string token, long slotId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await db.BeginAsync(connection, ct: ct);
         var (state, booking) = await FindAsync(connection, transaction, token);
-        if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, null);
-        if (booking!.Outcome != "open") return (BookingOutcome.AlreadyDecided, null);
+        if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, null, booking);
+        if (booking!.Outcome != "open") return (BookingOutcome.AlreadyDecided, null, booking);
         var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
         if (offer is null || await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
         {
             offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
-            return (BookingOutcome.SlotGone, null);
+            return (BookingOutcome.SlotGone, null, booking);
         }
         var now = clock.GetUtcNow();
         var reference = $"{booking.BookingRef}-R{booking.AffectedId}";
@@ -163,12 +164,12 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
             Ref = reference, offer.OfficeId, offer.Start, offer.End, SlotId = slotId, Now = now, booking.AffectedId,
         }, transaction);
         if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
-            return (BookingOutcome.AlreadyDecided, null);
+            return (BookingOutcome.AlreadyDecided, null, booking);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
             new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
         await transaction.CommitAsync(ct);
         offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
-        return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
+        return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End }, booking);
     }
 
     /// <summary>"I don't need a new appointment." Returns the link's state; declining twice is harmless.</summary>
