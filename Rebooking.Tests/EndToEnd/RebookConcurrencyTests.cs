@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Rebooking.Tests.Support;
@@ -9,7 +8,7 @@ using Rebooking.Tests.Support;
 namespace Rebooking.Tests.EndToEnd;
 
 /// <summary>A slot is never booked beyond its capacity, whatever the concurrency: real parallel requests to the real Api process.</summary>
-public sealed partial class RebookConcurrencyTests
+public sealed class RebookConcurrencyTests
 {
     [Test]
     public async Task TwoHundredCitizensAtOnce_ForASlotOfThree_ExactlyThreeGetIt()
@@ -48,7 +47,7 @@ public sealed partial class RebookConcurrencyTests
         {
             await Task.Delay(250);
             var outbox = await admin.GetFromJsonAsync<JsonElement>("/api/dev/outbox");
-            tokens = outbox.EnumerateArray().Select(m => LinkToken().Match(m.GetProperty("body").GetString()!).Groups[1].Value).Distinct().ToList();
+            tokens = outbox.EnumerateArray().Select(m => Scenario.LinkToken(m.GetProperty("body").GetString()!)).Distinct().ToList();
         }
         Assert.That(tokens, Has.Count.EqualTo(citizens), api.Output);
         using var citizen = new HttpClient { BaseAddress = new Uri(baseUrl) };
@@ -70,7 +69,4 @@ public sealed partial class RebookConcurrencyTests
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE origin = 'rebooking'"), Is.EqualTo(3));
         Assert.That(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM affected_bookings WHERE outcome = 'rebooked'"), Is.EqualTo(3));
     }
-
-    [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
-    private static partial Regex LinkToken();
 }

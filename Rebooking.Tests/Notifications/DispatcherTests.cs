@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +15,7 @@ using static Rebooking.Tests.Support.Scenario;
 namespace Rebooking.Tests.Notifications;
 
 /// <summary>The dispatcher against Twilio's API served over real HTTP, and a real SMTP listener.</summary>
-public sealed partial class DispatcherTests
+public sealed class DispatcherTests
 {
     FakeTwilio twilio = null!;
     SmtpSink smtp = null!;
@@ -101,7 +100,7 @@ public sealed partial class DispatcherTests
     public async Task Links_AreStoredAsHashesOnly_AndNothingPersonalReachesTheLogs()
     {
         await Dispatcher.RunPendingAsync();
-        var token = LinkToken().Match(twilio.Requests.First()["Body"]).Groups[1].Value;
+        var token = Scenario.LinkToken(twilio.Requests.First()["Body"]);
         Assert.That(token, Has.Length.EqualTo(24), "144 random bits, base64url");
         await using (var connection = await app.Db.OpenAsync())
         {
@@ -229,9 +228,6 @@ public sealed partial class DispatcherTests
         Assert.That(perNumber.Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty);
         Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE status NOT IN ('accepted')"), Is.EqualTo(0));
     }
-
-    [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
-    private static partial Regex LinkToken();
 }
 
 internal static class DispatcherTestExtensions

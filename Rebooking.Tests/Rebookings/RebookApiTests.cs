@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Rebooking.Notifications;
 using Rebooking.Tests.Support;
@@ -9,7 +8,7 @@ using static Rebooking.Tests.Support.Scenario;
 
 namespace Rebooking.Tests.Rebookings;
 
-public sealed partial class RebookApiTests
+public sealed class RebookApiTests
 {
     RebookingApp app = null!;
     Guid outage;
@@ -50,7 +49,7 @@ public sealed partial class RebookApiTests
     {
         var outbox = await app.Admin().GetFromJsonAsync<JsonElement>("/api/dev/outbox");
         var body = outbox.EnumerateArray().Last(m => m.GetProperty("to").GetString() == phone).GetProperty("body").GetString()!;
-        return LinkToken().Match(body).Groups[1].Value;
+        return Scenario.LinkToken(body);
     }
 
     [Test]
@@ -183,7 +182,4 @@ public sealed partial class RebookApiTests
         Assert.That(view.GetProperty("state").GetString(), Is.EqualTo("reinstated"));
         Assert.That(view.GetProperty("offers").GetArrayLength(), Is.Zero);
     }
-
-    [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
-    private static partial Regex LinkToken();
 }

@@ -47,7 +47,7 @@ public sealed partial class RebookBrowserTests
         for (var i = 0; i < citizens.Length; i++)
         {
             var body = outbox.EnumerateArray().Single(m => m.GetProperty("to").GetString() == $"+49171100000{i}").GetProperty("body").GetString()!;
-            tokens[citizens[i].Item1] = LinkToken().Match(body).Groups[1].Value;
+            tokens[citizens[i].Item1] = Scenario.LinkToken(body);
         }
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumFlags });
@@ -166,7 +166,4 @@ public sealed partial class RebookBrowserTests
 
     [GeneratedRegex("13:00 Uhr")]
     private static partial Regex FirstSlot();
-
-    [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
-    private static partial Regex LinkToken();
 }

@@ -32,7 +32,7 @@ public sealed partial class RebookPageTests
         await app.ProcessAsync();
         await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
         var outbox = await app.Admin().GetFromJsonAsync<JsonElement>("/api/dev/outbox");
-        token = LinkToken().Match(outbox[0].GetProperty("body").GetString()!).Groups[1].Value;
+        token = Scenario.LinkToken(outbox[0].GetProperty("body").GetString()!);
     }
 
     [TearDown]
@@ -125,7 +125,4 @@ public sealed partial class RebookPageTests
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
-    private static partial Regex LinkToken();
 }

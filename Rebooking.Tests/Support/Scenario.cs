@@ -9,7 +9,7 @@ using Rebooking.Outages;
 namespace Rebooking.Tests.Support;
 
 /// <summary>Builds bookings and outages for a tenant through the public API and checks what users would see.</summary>
-public static class Scenario
+public static partial class Scenario
 {
     public static readonly TimeSpan Summer = TimeSpan.FromHours(2);
 
@@ -74,4 +74,15 @@ public static class Scenario
         await using var connection = await app.Db.OpenAsync();
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
+
+    /// <summary>The personal token in a message body's <c>/r/{token}</c> link, as a citizen would follow it.</summary>
+    public static string LinkToken(string body)
+    {
+        var match = LinkPattern().Match(body);
+        Assert.That(match.Success, Is.True, "the message carries a personal link");
+        return match.Groups[1].Value;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]
+    private static partial System.Text.RegularExpressions.Regex LinkPattern();
 }
