@@ -1,8 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -170,26 +166,12 @@ public static class OutagesApi
         if (await tenants.GetAsync(tenant, ct) is not { } data) return TenantNotFound(tenant);
         if (await outages.GetAsync(tenant, id, ct) is null) return OutageNotFound(id);
         var zone = data.Tenant.Zone;
-        var rows = (await reports.CallListAsync(id, ct)).Select(c => new UnreachableResponse(
-            c.BookingRef, c.Name, c.Phone, c.Email, OffsetTime.Format(c.Start, zone), c.OfficeId, c.ServiceId, c.Reason)).ToList();
-        if (!http.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase))
-            return TypedResults.Ok(rows);
-        await using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = ";" }))
-        {
-            foreach (var header in CallListColumns) csv.WriteField(header);
-            await csv.NextRecordAsync();
-            foreach (var r in rows)
-            {
-                foreach (var field in new[] { r.BookingRef, r.Name, r.Phone, r.Email, r.Start, r.OfficeId, r.ServiceId, r.Reason }) csv.WriteField(field);
-                await csv.NextRecordAsync();
-            }
-        }
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"rueckrufliste-{tenant}-{id.ToString()[..8]}.csv");
+        var citizens = await reports.CallListAsync(id, ct);
+        if (http.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase))
+            return TypedResults.File(CallListCsv.Write(citizens, zone), "text/csv; charset=utf-8", CallListCsv.FileName(tenant, id));
+        return TypedResults.Ok(citizens.Select(c => new UnreachableResponse(
+            c.BookingRef, c.Name, c.Phone, c.Email, OffsetTime.Format(c.Start, zone), c.OfficeId, c.ServiceId, c.Reason)).ToList());
     }
-
-    static readonly string[] CallListColumns = ["bookingRef", "name", "phone", "email", "start", "officeId", "serviceId", "reason"];
 
     static OutageResponse Describe(Outage o, TimeZoneInfo zone, OutageStats stats) => new(
         o.Id, o.TenantId, o.IncidentId, o.Status, OffsetTime.Format(o.Start, zone), o.End is { } end ? OffsetTime.Format(end, zone) : null,

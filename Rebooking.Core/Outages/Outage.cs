@@ -45,6 +45,9 @@ public sealed record OfficeCount(string OfficeId, int Affected);
 
 public sealed record ServiceCount(string ServiceId, int Affected);
 
+/// <summary>Cumulative figures of an outage at <see cref="At"/> (UTC, whole seconds).</summary>
+public sealed record TimelinePoint(DateTimeOffset At, int Affected, int Notified, int Rebooked);
+
 /// <summary>What a declaration would affect now; nothing is stored.</summary>
 public sealed record OutagePreview(
     int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService);

@@ -27,6 +27,38 @@ public sealed class OutageReports(Db db)
         return (await connection.QueryAsync<UnreachableCitizen>(OutageSql.CallList, new { OutageId = outageId })).ToList();
     }
 
+    /// <summary>
+    /// The outage over time, for the dashboard's chart: cumulative affected, notified and rebooked counts at
+    /// each second something happened, thinned to at most <paramref name="maxPoints"/> points (the last kept).
+    /// </summary>
+    public async Task<IReadOnlyList<TimelinePoint>> TimelineAsync(Guid outageId, int maxPoints = 120, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var events = (await connection.QueryAsync<TimelineEvent>(db.Sql(OutageSql.Timeline), new { OutageId = outageId })).ToList();
+        var points = new List<TimelinePoint>();
+        int affected = 0, notified = 0, rebooked = 0;
+        foreach (var second in events.GroupBy(e => e.At).OrderBy(g => g.Key))
+        {
+            foreach (var e in second)
+            {
+                if (e.Kind == "affected") affected += e.Count;
+                else if (e.Kind == "notified") notified += e.Count;
+                else rebooked += e.Count;
+            }
+            points.Add(new TimelinePoint(second.Key, affected, notified, rebooked));
+        }
+        if (points.Count <= maxPoints) return points;
+        var step = (double)points.Count / maxPoints;
+        return Enumerable.Range(0, maxPoints).Select(i => points[Math.Min(points.Count - 1, (int)Math.Ceiling((i + 1) * step) - 1)]).ToList();
+    }
+
+    sealed class TimelineEvent
+    {
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public int Count { get; init; }
+    }
+
     /// <summary>Totals are sums of the per-office rows of one statement, so they always agree with byOffice.</summary>
     static OutageStats Compose(IEnumerable<Counts> byOffice, bool processingComplete)
     {

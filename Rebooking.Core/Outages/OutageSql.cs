@@ -239,6 +239,9 @@ internal static class OutageSql
 
     public const string SelectOutage = SelectOutageColumns + " WHERE o.id = @OutageId AND o.tenant_id = @TenantId";
 
+    /// <summary>For the console, which learns the tenant from the outage and then checks the caller's access.</summary>
+    public const string SelectOutageAnyTenant = SelectOutageColumns + " WHERE o.id = @OutageId";
+
     public const string SelectOutages = SelectOutageColumns + " WHERE o.tenant_id = @TenantId ORDER BY o.start_utc DESC";
 
     public const string SelectScopeOfOutage = "SELECT outage_id AS OutageId, kind AS Kind, ref_id AS RefId FROM outage_scope WHERE outage_id = @OutageId";
@@ -284,4 +287,39 @@ internal static class OutageSql
         WHERE a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'
         ORDER BY a.start_utc, b.external_ref
         """;
+
+    /// <summary>
+    /// Events per second and kind: bookings found affected, cancellations a provider accepted, rebookings.
+    /// Grouped in the database, so a 100k outage yields at most a few thousand rows.
+    /// </summary>
+    public static readonly DialectSql Timeline = new(
+        Sqlite: """
+            SELECT substr(a.created_at, 1, 19) || 'Z' AS At, 'affected' AS Kind, COUNT(*) AS Count
+            FROM affected_bookings a WHERE a.outage_id = @OutageId GROUP BY substr(a.created_at, 1, 19)
+            UNION ALL
+            SELECT substr(n.sent_at, 1, 19) || 'Z', 'notified', COUNT(*)
+            FROM notifications n JOIN affected_bookings a ON a.id = n.affected_id
+            WHERE a.outage_id = @OutageId AND n.kind = 'cancellation' AND n.status IN ('accepted', 'delivered', 'undelivered') AND n.sent_at IS NOT NULL
+            GROUP BY substr(n.sent_at, 1, 19)
+            UNION ALL
+            SELECT substr(nb.created_at, 1, 19) || 'Z', 'rebooked', COUNT(*)
+            FROM affected_bookings a JOIN bookings nb ON nb.id = a.new_booking_id
+            WHERE a.outage_id = @OutageId AND a.outcome = 'rebooked'
+            GROUP BY substr(nb.created_at, 1, 19)
+            """,
+        SqlServer: """
+            SELECT DATEADD(second, DATEDIFF(second, '2000-01-01', a.created_at), '2000-01-01') AS At, 'affected' AS Kind, COUNT(*) AS Count
+            FROM affected_bookings a WHERE a.outage_id = @OutageId
+            GROUP BY DATEADD(second, DATEDIFF(second, '2000-01-01', a.created_at), '2000-01-01')
+            UNION ALL
+            SELECT DATEADD(second, DATEDIFF(second, '2000-01-01', n.sent_at), '2000-01-01'), 'notified', COUNT(*)
+            FROM notifications n JOIN affected_bookings a ON a.id = n.affected_id
+            WHERE a.outage_id = @OutageId AND n.kind = 'cancellation' AND n.status IN ('accepted', 'delivered', 'undelivered') AND n.sent_at IS NOT NULL
+            GROUP BY DATEADD(second, DATEDIFF(second, '2000-01-01', n.sent_at), '2000-01-01')
+            UNION ALL
+            SELECT DATEADD(second, DATEDIFF(second, '2000-01-01', nb.created_at), '2000-01-01'), 'rebooked', COUNT(*)
+            FROM affected_bookings a JOIN bookings nb ON nb.id = a.new_booking_id
+            WHERE a.outage_id = @OutageId AND a.outcome = 'rebooked'
+            GROUP BY DATEADD(second, DATEDIFF(second, '2000-01-01', nb.created_at), '2000-01-01')
+            """);
 }

@@ -96,6 +96,16 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
         return outage;
     }
 
+    /// <summary>The outage whatever its tenant; callers check that the caller may see <see cref="Outage.TenantId"/>.</summary>
+    public async Task<Outage?> FindAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var outage = await connection.QuerySingleOrDefaultAsync<Outage>(OutageSql.SelectOutageAnyTenant, new { OutageId = id });
+        if (outage is null) return null;
+        AddScope([outage], await connection.QueryAsync<ScopeRow>(OutageSql.SelectScopeOfOutage, new { OutageId = id }));
+        return outage;
+    }
+
     public async Task<IReadOnlyList<Outage>> ListAsync(string tenantId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);

@@ -38,7 +38,8 @@ public sealed class NewAppointment
 /// <summary>What a citizen's link leads to.</summary>
 public sealed class LinkedBooking
 {
-    public DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>When the citizen's link expires; null when read without a link (the hotline).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
     public long AffectedId { get; init; }
     /// <summary>open, rebooked, declined or reinstated.</summary>
     public string Outcome { get; init; } = "";
@@ -50,6 +51,8 @@ public sealed class LinkedBooking
     public DateTimeOffset End { get; init; }
     public long? NewBookingId { get; init; }
     public string BookingRef { get; init; } = "";
+    /// <summary>The citizen's name: for the hotline only, never shown on the citizen's page.</summary>
+    public string Name { get; init; } = "";
     public string Language { get; init; } = "de";
     public string OfficeName { get; init; } = "";
     public string? OfficeAddress { get; init; }
@@ -72,7 +75,7 @@ public enum BookingOutcome { Booked, Declined, SlotGone, AlreadyDecided, Unknown
 /// The citizen's side: what a link shows, which slots are offered, booking one, declining. Reads never
 /// change anything (link scanners and messenger previews open links); only the POSTs do.
 /// </summary>
-public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<RebookingOptions> options)
+public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOptions<RebookingOptions> options)
 {
     readonly RebookingOptions options = options.Value;
 
@@ -150,12 +153,57 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
         await using var transaction = await db.BeginAsync(connection, ct: ct);
         var (state, booking) = await FindAsync(connection, transaction, token);
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, null, booking);
-        if (booking!.Outcome != "open") return (BookingOutcome.AlreadyDecided, null, booking);
+        var (outcome, appointment) = await BookFoundAsync(connection, transaction, booking!, slotId, ct);
+        return (outcome, appointment, booking);
+    }
+
+    /// <summary>
+    /// The hotline: a clerk books <paramref name="slotId"/> for the citizen of an affected booking of
+    /// <paramref name="tenantId"/>, with the same guarantees as the citizen's own booking, and it is audited.
+    /// The confirmation goes out on whatever channel the citizen has.
+    /// </summary>
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookForCitizenAsync(
+        string tenantId, long affectedId, long slotId, string actor, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected,
+            new { AffectedId = affectedId, TenantId = tenantId }, transaction);
+        if (booking is null) return (BookingOutcome.Unknown, null);
+        var result = await BookFoundAsync(connection, transaction, booking, slotId, ct, commit: false);
+        if (result.Outcome != BookingOutcome.Booked) return result;
+        await audit.RecordAsync(connection, transaction, actor, tenantId, "rebooking.hotline", affectedId.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Appointment!.BookingRef);
+        await transaction.CommitAsync(ct);
+        offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+        return result;
+    }
+
+    /// <summary>An affected booking of the tenant, for the hotline; null when there is none with that id.</summary>
+    public async Task<LinkedBooking?> FindAffectedAsync(string tenantId, long affectedId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected, new { AffectedId = affectedId, TenantId = tenantId });
+    }
+
+    /// <summary>The hotline's search by booking reference (exact, any case) or part of the name; open ones first.</summary>
+    public async Task<IReadOnlyList<LinkedBooking>> SearchAsync(string tenantId, string query, CancellationToken ct = default)
+    {
+        var q = query.Trim();
+        if (q.Length < 2) return [];
+        var pattern = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<LinkedBooking>(db.Sql(RebookingSql.SearchAffected), new { TenantId = tenantId, Ref = q, NamePattern = pattern })).ToList();
+    }
+
+    async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookFoundAsync(
+        DbConnection connection, DbTransaction transaction, LinkedBooking booking, long slotId, CancellationToken ct, bool commit = true)
+    {
+        if (booking.Outcome != "open") return (BookingOutcome.AlreadyDecided, null);
         var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
         if (offer is null || await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
         {
             offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
-            return (BookingOutcome.SlotGone, null, booking);
+            return (BookingOutcome.SlotGone, null);
         }
         var now = clock.GetUtcNow();
         var reference = $"{booking.BookingRef}-R{booking.AffectedId}";
@@ -164,12 +212,15 @@ public sealed class CitizenRebooking(Db db, TimeProvider clock, IOptions<Rebooki
             Ref = reference, offer.OfficeId, offer.Start, offer.End, SlotId = slotId, Now = now, booking.AffectedId,
         }, transaction);
         if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
-            return (BookingOutcome.AlreadyDecided, null, booking);
+            return (BookingOutcome.AlreadyDecided, null);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
             new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
-        await transaction.CommitAsync(ct);
-        offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
-        return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End }, booking);
+        if (commit)
+        {
+            await transaction.CommitAsync(ct);
+            offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+        }
+        return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
 
     /// <summary>"I don't need a new appointment." Returns the link's state; declining twice is harmless.</summary>

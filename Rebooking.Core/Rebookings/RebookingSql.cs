@@ -4,24 +4,60 @@ namespace Rebooking.Rebookings;
 
 internal static class RebookingSql
 {
-    // Everything the citizen's page shows, found by the link's hash (the primary key: one index seek, no
-    // comparison that could leak how much of a guessed token matched).
-    public const string FindByLink = """
-        SELECT l.expires_at AS ExpiresAt, a.id AS AffectedId, a.outcome AS Outcome, a.outage_id AS OutageId, a.tenant_id AS TenantId,
+    // What the citizen's page (and the hotline) shows of an affected booking. Joins from "a", the affected row.
+    const string AffectedColumns = """
+        SELECT a.id AS AffectedId, a.outcome AS Outcome, a.outage_id AS OutageId, a.tenant_id AS TenantId,
                a.office_id AS OfficeId, a.service_id AS ServiceId, a.start_utc AS Start, a.new_booking_id AS NewBookingId,
-               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language,
+               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name,
                f.name AS OfficeName, f.address AS OfficeAddress, sv.name AS ServiceName,
                o.public_message AS PublicMessage, o.end_utc AS OutageEnd,
                t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS ContactPhone, t.contact_email AS ContactEmail, t.contact_web AS ContactWeb
-        FROM rebooking_links l
-        JOIN affected_bookings a ON a.id = l.affected_id
+        """;
+
+    const string AffectedJoins = """
         JOIN bookings b ON b.id = a.booking_id
         JOIN offices f ON f.tenant_id = a.tenant_id AND f.id = a.office_id
         JOIN services sv ON sv.tenant_id = a.tenant_id AND sv.id = a.service_id
         JOIN outages o ON o.id = a.outage_id
         JOIN tenants t ON t.id = a.tenant_id
+        """;
+
+    /// <summary>Found by the link's hash (the primary key: one index seek, nothing that could leak how much of a guessed token matched).</summary>
+    public const string FindByLink = AffectedColumns + """
+        , l.expires_at AS ExpiresAt
+        FROM rebooking_links l JOIN affected_bookings a ON a.id = l.affected_id
+        """ + "\n" + AffectedJoins + """
+
         WHERE l.token_hash = @TokenHash
         """;
+
+    /// <summary>The hotline's way in: an affected booking of @TenantId by its id, no link needed.</summary>
+    public const string FindAffected = AffectedColumns + """
+        FROM affected_bookings a
+        """ + "\n" + AffectedJoins + """
+
+        WHERE a.id = @AffectedId AND a.tenant_id = @TenantId
+        """;
+
+    /// <summary>
+    /// The hotline's search: affected bookings of @TenantId whose reference equals @Ref or whose name contains
+    /// @NamePattern (a LIKE pattern with '\' as escape), the appointments soonest first, at most 25.
+    /// </summary>
+    public static readonly DialectSql SearchAffected = new(
+        Sqlite: AffectedColumns + """
+            FROM affected_bookings a
+            """ + "\n" + AffectedJoins + """
+
+            WHERE a.tenant_id = @TenantId AND (b.external_ref = @Ref COLLATE NOCASE OR b.name LIKE @NamePattern ESCAPE '\')
+            ORDER BY CASE a.outcome WHEN 'open' THEN 0 ELSE 1 END, a.start_utc LIMIT 25
+            """,
+        SqlServer: "SELECT TOP (25) " + AffectedColumns.TrimStart()["SELECT ".Length..] + """
+            FROM affected_bookings a
+            """ + "\n" + AffectedJoins + """
+
+            WHERE a.tenant_id = @TenantId AND (b.external_ref = @Ref OR b.name LIKE @NamePattern ESCAPE '\')
+            ORDER BY CASE a.outcome WHEN 'open' THEN 0 ELSE 1 END, a.start_utc
+            """);
 
     public const string NewBooking = """
         SELECT b.external_ref AS BookingRef, f.name AS OfficeName, f.address AS OfficeAddress, b.start_utc AS Start, b.end_utc AS "End"
