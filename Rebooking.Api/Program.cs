@@ -1,5 +1,7 @@
 using Rebooking;
 using Rebooking.Api.Access;
+using Rebooking.Api.Dashboard;
+using Rebooking.Api.StaffConsole;
 using Rebooking.Api.Http;
 using Rebooking.Api.Notifications;
 using Rebooking.Api.Operations;
@@ -7,6 +9,12 @@ using Rebooking.Api.Outages;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
 using Rebooking.Worker;
+
+if (StaffCommand.Matches(args))
+{
+    Environment.ExitCode = await StaffCommand.RunAsync(args);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +42,13 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
 app.MapTwilioWebhooks();
 app.MapRebookPages();
+app.MapStatusPages();
+
+var console = app.MapConsole();
+console.MapStaffSignIn();
+console.MapDashboard();
+console.MapOutagePages();
+console.MapHotline();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();

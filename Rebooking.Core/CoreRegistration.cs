@@ -38,6 +38,9 @@ public static class CoreRegistration
         services.AddSingleton<SlotImport>();
         services.AddSingleton<BookingImport>();
         services.AddSingleton<ApiKeyStore>();
+        services.AddOptions<StaffOptions>().Bind(builder.Configuration.GetSection(StaffOptions.Section));
+        services.AddSingleton<StaffAccounts>();
+        services.AddSingleton<IValidator<AddStaffRequest>, AddStaffRequestValidator>();
         services.AddSingleton<DemoTenant>();
         services.AddOptions<OutageOptions>().Bind(builder.Configuration.GetSection(OutageOptions.Section));
         services.TryAddSingleton(WorkerIdentity.ForThisProcess());

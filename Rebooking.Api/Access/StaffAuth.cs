@@ -27,9 +27,18 @@ public static class StaffAuth
     public const string ApiKeyScheme = "ApiKey";
     public const string ApiKeyHeader = "X-Api-Key";
 
+    /// <summary>The web console's session cookie (sign-in at /staff/login).</summary>
+    public const string CookieScheme = "StaffCookie";
+    public const string CookieName = "__Host-rebooking-staff";
+
     public const string AdminPolicy = "admin";
     public const string ClerkPolicy = "clerk";
     public const string SupervisorPolicy = "supervisor";
+
+    /// <summary>The console's policies: the same roles, from the session cookie instead of a key or token.</summary>
+    public const string ConsoleAdminPolicy = "console-admin";
+    public const string ConsoleClerkPolicy = "console-clerk";
+    public const string ConsoleSupervisorPolicy = "console-supervisor";
 
     /// <summary>
     /// API keys in <c>X-Api-Key</c> and, when <c>Auth:Jwt:Authority</c> is set, JWT bearer tokens. Both yield
@@ -46,7 +55,27 @@ public static class StaffAuth
                     && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : ApiKeyScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null)
+            .AddCookie(CookieScheme, o =>
+            {
+                var staff = builder.Configuration.GetSection(StaffOptions.Section).Get<StaffOptions>() ?? new StaffOptions();
+                // __Host-: only over HTTPS (browsers treat http://localhost as secure), for this host and path "/".
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.ExpireTimeSpan = staff.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.LoginPath = "/staff/login";
+                o.LogoutPath = "/staff/logout";
+                o.ReturnUrlParameter = "returnUrl";
+                // A signed-in user without the role gets a plain 403, not a redirect to a page that would loop.
+                o.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
+            });
 
         if (jwtEnabled)
             authentication.AddJwtBearer(o =>
@@ -62,7 +91,10 @@ public static class StaffAuth
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireClaim(RebookingClaims.Role, Roles.Admin))
             .AddPolicy(ClerkPolicy, p => p.RequireClaim(RebookingClaims.Role, Roles.Admin, Roles.Clerk))
-            .AddPolicy(SupervisorPolicy, p => p.RequireClaim(RebookingClaims.Role, Roles.All));
+            .AddPolicy(SupervisorPolicy, p => p.RequireClaim(RebookingClaims.Role, Roles.All))
+            .AddPolicy(ConsoleAdminPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(RebookingClaims.Role, Roles.Admin))
+            .AddPolicy(ConsoleClerkPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(RebookingClaims.Role, Roles.Admin, Roles.Clerk))
+            .AddPolicy(ConsoleSupervisorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireClaim(RebookingClaims.Role, Roles.All));
         return builder;
     }
 

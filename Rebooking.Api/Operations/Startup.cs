@@ -34,6 +34,23 @@ public static class Startup
             await services.GetRequiredService<DemoTenant>().SeedAsync();
             app.Logger.LogInformation("Seeded the demo tenant {Tenant} with {Count} bookings on the next working day",
                 DemoTenant.Slug, DemoTenant.BookingCount);
+            await SeedDemoStaffAsync(services, config["Demo:StaffPassword"]);
+        }
+    }
+
+    /// <summary>The demo's clerk and supervisor, with <c>Demo:StaffPassword</c> or a random password printed once.</summary>
+    static async Task SeedDemoStaffAsync(IServiceProvider services, string? configuredPassword)
+    {
+        var accounts = services.GetRequiredService<StaffAccounts>();
+        var password = string.IsNullOrWhiteSpace(configuredPassword) ? PasswordHash.NewPassword() : configuredPassword;
+        await accounts.AddAsync(new AddStaffRequest(DemoTenant.ClerkEmail, "Demo Sachbearbeitung", Roles.Clerk, DemoTenant.Slug, password), "demo-seed");
+        await accounts.AddAsync(new AddStaffRequest(DemoTenant.SupervisorEmail, "Demo Amtsleitung", Roles.Supervisor, DemoTenant.Slug, password), "demo-seed");
+        if (string.IsNullOrWhiteSpace(configuredPassword))
+        {
+            Console.WriteLine("  Console sign-in at /staff/login (password shown once):");
+            Console.WriteLine($"    {DemoTenant.ClerkEmail} / {DemoTenant.SupervisorEmail}");
+            Console.WriteLine($"    Password: {password}");
+            Console.WriteLine();
         }
     }
 }

@@ -53,6 +53,9 @@ public sealed class LinkedBooking
     public string BookingRef { get; init; } = "";
     /// <summary>The citizen's name: for the hotline only, never shown on the citizen's page.</summary>
     public string Name { get; init; } = "";
+    /// <summary>The citizen's contact (hotline only): whether a confirmation can reach them.</summary>
+    public string? Phone { get; init; }
+    public string? Email { get; init; }
     public string Language { get; init; } = "de";
     public string OfficeName { get; init; } = "";
     public string? OfficeAddress { get; init; }

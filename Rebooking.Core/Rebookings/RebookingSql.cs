@@ -8,7 +8,7 @@ internal static class RebookingSql
     const string AffectedColumns = """
         SELECT a.id AS AffectedId, a.outcome AS Outcome, a.outage_id AS OutageId, a.tenant_id AS TenantId,
                a.office_id AS OfficeId, a.service_id AS ServiceId, a.start_utc AS Start, a.new_booking_id AS NewBookingId,
-               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name,
+               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name, b.phone AS Phone, b.email AS Email,
                f.name AS OfficeName, f.address AS OfficeAddress, sv.name AS ServiceName,
                o.public_message AS PublicMessage, o.end_utc AS OutageEnd,
                t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS ContactPhone, t.contact_email AS ContactEmail, t.contact_web AS ContactWeb
@@ -32,7 +32,7 @@ internal static class RebookingSql
         """;
 
     /// <summary>The hotline's way in: an affected booking of @TenantId by its id, no link needed.</summary>
-    public const string FindAffected = AffectedColumns + """
+    public const string FindAffected = AffectedColumns + "\n" + """
         FROM affected_bookings a
         """ + "\n" + AffectedJoins + """
 
@@ -44,14 +44,14 @@ internal static class RebookingSql
     /// @NamePattern (a LIKE pattern with '\' as escape), the appointments soonest first, at most 25.
     /// </summary>
     public static readonly DialectSql SearchAffected = new(
-        Sqlite: AffectedColumns + """
+        Sqlite: AffectedColumns + "\n" + """
             FROM affected_bookings a
             """ + "\n" + AffectedJoins + """
 
             WHERE a.tenant_id = @TenantId AND (b.external_ref = @Ref COLLATE NOCASE OR b.name LIKE @NamePattern ESCAPE '\')
             ORDER BY CASE a.outcome WHEN 'open' THEN 0 ELSE 1 END, a.start_utc LIMIT 25
             """,
-        SqlServer: "SELECT TOP (25) " + AffectedColumns.TrimStart()["SELECT ".Length..] + """
+        SqlServer: "SELECT TOP (25) " + AffectedColumns.TrimStart()["SELECT ".Length..] + "\n" + """
             FROM affected_bookings a
             """ + "\n" + AffectedJoins + """
 

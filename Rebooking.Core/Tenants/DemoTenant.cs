@@ -12,6 +12,8 @@ namespace Rebooking.Tenants;
 public sealed class DemoTenant(TenantStore tenants, SlotImport slots, BookingImport bookings, TimeProvider clock)
 {
     public const string Slug = "castrop-rauxel";
+    public const string ClerkEmail = "clerk@castrop-rauxel.demo";
+    public const string SupervisorEmail = "supervisor@castrop-rauxel.demo";
     public const int BookingCount = 167;
 
     public static readonly PutTenantRequest MasterData = new(

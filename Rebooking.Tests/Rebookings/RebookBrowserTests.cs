@@ -16,19 +16,13 @@ namespace Rebooking.Tests.Rebookings;
 public sealed partial class RebookBrowserTests
 {
     RebookingApp app = null!;
-    IPlaywright playwright = null!;
-    IBrowser browser = null!;
+    HeadlessChromium chromium = null!;
     Guid outage;
     readonly Dictionary<string, string> tokens = new();
-
-    static readonly string[] ChromiumFlags =
-        ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        Assert.That(File.Exists("/usr/bin/chromium"), Is.True, "Debian's chromium is needed (./test.sh installs it)");
-        Assert.That(File.Exists(AxePath), Is.True, "axe-core is needed (./test.sh runs npm ci in Rebooking.Tests/browser)");
         app = await RebookingApp.StartAsync(settings: new Dictionary<string, string?> { ["Rebooking:RequestsPerMinutePerClient"] = "0" },
             now: DateTimeOffset.Parse("2021-05-06T07:00:00+02:00"), kestrel: true);
         await app.PutTenantAsync("velbert");
@@ -49,53 +43,21 @@ public sealed partial class RebookBrowserTests
             var body = outbox.EnumerateArray().Single(m => m.GetProperty("to").GetString() == $"+49171100000{i}").GetProperty("body").GetString()!;
             tokens[citizens[i].Item1] = Scenario.LinkToken(body);
         }
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumFlags });
+        chromium = await HeadlessChromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
+        if (chromium is not null) await chromium.DisposeAsync();
         if (app is not null) await app.DisposeAsync();
     }
 
-    static string AxePath => Path.Combine(RepositoryRoot, "Rebooking.Tests", "browser", "node_modules", "axe-core", "axe.min.js");
+    Task<IPage> Open(string path, int width = 360) => chromium.OpenAsync(app.BaseUrl + path, width);
 
-    static string RepositoryRoot => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(AppProcess.BuildOutput("Rebooking.Api")))!)!
-        is var bin ? Path.GetFullPath(Path.Combine(bin, "..", "..")) : "";
+    static Task Screenshot(IPage page, string name) => HeadlessChromium.ScreenshotAsync(page, name);
 
-    /// <summary>A phone-sized page (360 px) or a desktop one (1280 px). CSP is bypassed only so axe can be injected.</summary>
-    async Task<IPage> Open(string path, int width = 360)
-    {
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 800 }, BypassCSP = true, Locale = "de-DE" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseUrl + path);
-        return page;
-    }
-
-    static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Path.Combine(RepositoryRoot, "artifacts", "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{page.ViewportSize!.Width}.png"), FullPage = true });
-    }
-
-    /// <summary>Runs axe-core for WCAG 2.0/2.1 A and AA and fails with each violation's rule and nodes.</summary>
-    static async Task AssertAccessible(IPage page, string state)
-    {
-        await page.AddScriptTagAsync(new() { Path = AxePath });
-        var result = await page.EvaluateAsync<JsonElement>(
-            "async () => await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })");
-        var violations = result.GetProperty("violations").EnumerateArray()
-            .Select(v => $"{v.GetProperty("id").GetString()}: {v.GetProperty("help").GetString()} @ " +
-                string.Join(" | ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("html").GetString())))
-            .ToList();
-        Assert.That(violations, Is.Empty, $"axe on the {state} page");
-        Assert.That(result.GetProperty("testEngine").GetProperty("name").GetString(), Is.EqualTo("axe-core"));
-        Assert.That(result.GetProperty("passes").GetArrayLength(), Is.GreaterThan(0), "axe actually ran its rules");
-    }
+    static Task AssertAccessible(IPage page, string state) => HeadlessChromium.AssertAccessibleAsync(page, state);
 
     [Test]
     public async Task Citizen_OpensTheLink_TapsASlot_AndSeesTheConfirmation()

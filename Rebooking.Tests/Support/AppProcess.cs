@@ -47,6 +47,29 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Runs a command of <paramref name="project"/> to its end, feeding <paramref name="input"/> to its standard input.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string project, string workingDirectory, IDictionary<string, string?> environment,
+        string? input, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(BuildOutput(project));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        if (input is not null) await process.StandardInput.WriteLineAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await errors);
+    }
+
     /// <summary>The project's own build output next to this test assembly's configuration (Debug or Release).</summary>
     public static string BuildOutput(string project)
     {

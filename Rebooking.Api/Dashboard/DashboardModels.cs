@@ -1,0 +1,20 @@
+using Rebooking.Outages;
+using Rebooking.Tenants;
+
+namespace Rebooking.Api.Dashboard;
+
+/// <summary>An outage in a list, with its figures.</summary>
+public sealed record OutageRow(Outage Outage, OutageStats Stats);
+
+/// <summary>A tenant's console: its figures summed over all outages, and the outages newest first.</summary>
+public sealed record TenantDashboard(Tenant Tenant, OutageStats Totals, IReadOnlyList<OutageRow> Outages);
+
+/// <summary>One line of the regional overview.</summary>
+public sealed record TenantOverviewRow(Tenant Tenant, int ActiveOutages, OutageStats Totals);
+
+/// <summary>The live part of an outage's page: figures and the chart over time.</summary>
+public sealed record OutageLiveModel(Outage Outage, TimeZoneInfo Zone, OutageStats Stats, IReadOnlyList<TimelinePoint> Timeline, int CallListCount, DateTimeOffset Now)
+{
+    /// <summary>Refresh quickly while work is under way, slowly afterwards (rebookings still come in).</summary>
+    public int RefreshMilliseconds => !Stats.ProcessingComplete || Stats.Contact.Pending > 0 ? 2000 : 15000;
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Rebooking.Api.StaffConsole;
+
+/// <summary>
+/// What every console page shares: security headers (a CSP that allows only our own script and styles),
+/// no caching, rendering a Razor component with the <see cref="StaffView"/>, the language switch, and the
+/// static stylesheet and script.
+/// </summary>
+public static class ConsolePages
+{
+    public const string SecurityPolicy =
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    /// <summary>The console's routes share these headers; the pages themselves map onto the returned group.</summary>
+    public static RouteGroupBuilder MapConsole(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/assets/staff.css", () => Results.Text(ConsoleAssets.Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
+        app.MapGet("/assets/staff.js", () => Results.Text(ConsoleAssets.Script, "text/javascript; charset=utf-8")).ExcludeFromDescription();
+        // Every POST needs the form's antiforgery token, also those that bind nothing from the form (resolve, sign-out).
+        var group = app.MapGroup("/staff").WithTags("Console").ExcludeFromDescription().AddEndpointFilter(SecurityHeaders)
+            .WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+        group.MapGet("/language", SwitchLanguage).AllowAnonymous();
+        return group;
+    }
+
+    public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.ContentSecurityPolicy = SecurityPolicy;
+        headers["Referrer-Policy"] = "same-origin";
+        headers["X-Robots-Tag"] = "noindex, nofollow";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers.CacheControl = "no-store";
+        return await next(context);
+    }
+
+    /// <summary>Renders <typeparamref name="TPage"/> with its <c>Staff</c> and <c>Model</c> parameters.</summary>
+    public static RazorComponentResult<TPage> Render<TPage>(HttpContext http, object? model, int status = StatusCodes.Status200OK)
+        where TPage : IComponent =>
+        new(new Dictionary<string, object?> { ["Staff"] = StaffView.For(http), ["Model"] = model }) { StatusCode = status };
+
+    /// <summary>A 403 page for a signed-in user who asked for another tenant's data.</summary>
+    public static RazorComponentResult<ForbiddenPage> Forbidden(HttpContext http) => Render<ForbiddenPage>(http, null, StatusCodes.Status403Forbidden);
+
+    /// <summary>Only local paths, so the switch cannot send anyone elsewhere.</summary>
+    public static string LocalOrHome(string? url) =>
+        url is { Length: > 1 } && url[0] == '/' && url[1] != '/' && url[1] != '\\' ? url : "/staff";
+
+    static IResult SwitchLanguage(HttpContext http, string? to, string? returnUrl)
+    {
+        http.Response.Cookies.Append(StaffView.LanguageCookie, to == "en" ? "en" : "de", new CookieOptions
+        {
+            HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
+        });
+        return Results.Redirect(LocalOrHome(returnUrl));
+    }
+}
