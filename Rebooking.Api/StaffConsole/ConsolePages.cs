@@ -18,9 +18,8 @@ public static class ConsolePages
     {
         app.MapGet("/assets/staff.css", () => Results.Text(ConsoleAssets.Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/assets/staff.js", () => Results.Text(ConsoleAssets.Script, "text/javascript; charset=utf-8")).ExcludeFromDescription();
-        // Every POST needs the form's antiforgery token, also those that bind nothing from the form (resolve, sign-out).
-        var group = app.MapGroup("/staff").WithTags("Console").ExcludeFromDescription().AddEndpointFilter(SecurityHeaders)
-            .WithMetadata(new Microsoft.AspNetCore.Antiforgery.RequireAntiforgeryTokenAttribute());
+        var group = app.MapGroup("/staff").WithTags("Console").ExcludeFromDescription()
+            .AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RequireAntiforgeryToken);
         group.MapGet("/language", SwitchLanguage).AllowAnonymous();
         return group;
     }
@@ -33,6 +32,20 @@ public static class ConsolePages
         headers["X-Robots-Tag"] = "noindex, nofollow";
         headers["X-Content-Type-Options"] = "nosniff";
         headers.CacheControl = "no-store";
+        return await next(context);
+    }
+
+    /// <summary>
+    /// Every POST needs the form's antiforgery token. The framework checks it only for handlers that bind form
+    /// fields; resolve and sign-out bind none, so the console checks every POST itself.
+    /// </summary>
+    static async ValueTask<object?> RequireAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsPost(http.Request.Method)
+            && !await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired",
+                detail: "The form's security token is missing or invalid. Reload the page and try again.");
         return await next(context);
     }
 
