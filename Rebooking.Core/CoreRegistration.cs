@@ -48,6 +48,8 @@ public static class CoreRegistration
         services.AddSingleton<OutageReports>();
         services.AddSingleton<OutageProcessor>();
         services.AddSingleton<OutageRoller>();
+        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
+        services.AddSingleton<DataRetention>();
         AddNotifications(builder);
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();

@@ -32,6 +32,7 @@ public static class WorkerRegistration
         builder.Services.AddTransient<SyncOutagesJob>();
         builder.Services.AddTransient<RollOutagesJob>();
         builder.Services.AddTransient<DispatchNotificationsJob>();
+        builder.Services.AddTransient<RetentionJob>();
 
         builder.Services.AddQuartz(q =>
         {
@@ -62,6 +63,9 @@ public static class WorkerRegistration
             q.AddJob<RollOutagesJob>(j => j.WithIdentity(RollOutagesJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(RollOutagesJob.Key).WithIdentity("roll-outages-minutely", "rebooking")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+            q.AddJob<RetentionJob>(j => j.WithIdentity(RetentionJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(RetentionJob.Key).WithIdentity("data-retention-daily", "rebooking")
+                .WithCronSchedule("0 15 3 * * ?", c => c.InTimeZone(OffsetTime.Zone("Europe/Berlin"))));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

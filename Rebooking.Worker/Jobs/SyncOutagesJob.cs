@@ -25,6 +25,15 @@ internal sealed class RollOutagesJob(OutageRoller roller, ILogger<RollOutagesJob
         JobRun.Safely(roller.RollAsync, logger, "Rolling open-ended outages", ct);
 }
 
+/// <summary>Daily at 03:15 (Europe/Berlin): DSGVO retention, see <see cref="DataRetention"/>.</summary>
+internal sealed class RetentionJob(DataRetention retention, ILogger<RetentionJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("data-retention", "rebooking");
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken ct = default) =>
+        JobRun.Safely(retention.CleanAsync, logger, "Data retention", ct);
+}
+
 /// <summary>How every job runs its work: nothing escapes into the scheduler; a failure is logged and the next fire retries.</summary>
 internal static class JobRun
 {
