@@ -30,6 +30,9 @@ public sealed partial class EmbeddedDefaultTests
         var tenant = await client.GetFromJsonAsync<JsonElement>($"/api/tenants/{DemoTenant.Slug}");
         Assert.That(tenant.GetProperty("name").GetString(), Is.EqualTo("Stadt Castrop-Rauxel"));
         Assert.That(tenant.GetProperty("offices").GetArrayLength(), Is.EqualTo(2));
+        var health = await client.GetFromJsonAsync<JsonElement>("/health");
+        Assert.That(health.GetProperty("scheduler").GetString(), Is.EqualTo("running"), "the embedded default hosts the worker");
+        Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("healthy"));
 
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "data", "rebooking.db")};Mode=ReadOnly");
         await connection.OpenAsync();
