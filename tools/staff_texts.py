@@ -146,7 +146,7 @@ T = {
  "CancelledAppointment": ("Abgesagter Termin", "Cancelled appointment"),
  "HotlineBooked": ("Neuer Termin: {0}, {1}", "New appointment: {0}, {1}"),
  "HotlineConfirmationSent": ("Die Bestätigung geht per SMS oder E-Mail an die Person.", "The confirmation goes to the citizen by SMS or e-mail."),
- "HotlineTellByPhone": ("Keine Kontaktdaten: Bitte den Termin am Telefon durchgeben.", "No contact details: please tell the citizen the appointment on the phone."),
+ "HotlineTellByPhone": ("Nicht per SMS oder E-Mail erreichbar: Bitte den Termin am Telefon durchgeben.", "Not reachable by SMS or e-mail: please tell the citizen the appointment on the phone."),
  "HotlineSlotGone": ("Dieser Termin ist inzwischen vergeben. Bitte einen anderen wählen.", "That slot has just been taken. Please choose another one."),
  "HotlineOffers": ("Freie Termine", "Free slots"),
  "HotlineNoOffers": ("Zurzeit keine freien Termine in den nächsten Wochen.", "No free slots in the coming weeks at the moment."),

@@ -56,6 +56,10 @@ public sealed class LinkedBooking
     /// <summary>The citizen's contact (hotline only): whether a confirmation can reach them.</summary>
     public string? Phone { get; init; }
     public string? Email { get; init; }
+    /// <summary>mobile, landline or unknown; only a mobile number receives SMS.</summary>
+    public string? PhoneKind { get; init; }
+    /// <summary>True when some channel can reach the citizen: an e-mail address or a number that takes SMS.</summary>
+    public bool Reachable => Email is not null || PhoneKind is "mobile" or "unknown";
     public string Language { get; init; } = "de";
     public string OfficeName { get; init; } = "";
     public string? OfficeAddress { get; init; }

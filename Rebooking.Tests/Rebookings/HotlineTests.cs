@@ -90,7 +90,7 @@ public sealed class HotlineTests(DatabaseProvider provider)
         var booked = await clerk.PostFormAsync(page, page + "/book", ("slotId", slot.ToString()));
         Assert.That(booked.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         var shown = WebUtility.HtmlDecode(await clerk.Client.GetStringAsync(page));
-        Assert.That(shown, Does.Contain("Neuer Termin: Fr, 07.05.2021, 09:00 Uhr, Servicebüro Mitte").And.Contain("Keine Kontaktdaten"));
+        Assert.That(shown, Does.Contain("Neuer Termin: Fr, 07.05.2021, 09:00 Uhr, Servicebüro Mitte").And.Contain("Nicht per SMS oder E-Mail erreichbar"));
 
         var other = (await Rebooking.SearchAsync("velbert", "A-2")).Single();
         var gone = await clerk.PostFormAsync(page, $"/staff/tenants/velbert/hotline/{other.AffectedId}/book", ("slotId", slot.ToString()));
