@@ -13,8 +13,10 @@ public sealed record TenantDashboard(Tenant Tenant, OutageStats Totals, IReadOnl
 public sealed record TenantOverviewRow(Tenant Tenant, int ActiveOutages, OutageStats Totals);
 
 /// <summary>The live part of an outage's page: figures and the chart over time.</summary>
-public sealed record OutageLiveModel(Outage Outage, TimeZoneInfo Zone, OutageStats Stats, IReadOnlyList<TimelinePoint> Timeline, int CallListCount, DateTimeOffset Now)
+public sealed record OutageLiveModel(Outage Outage, TenantMasterData Tenant, OutageStats Stats, IReadOnlyList<TimelinePoint> Timeline, int CallListCount, DateTimeOffset Now)
 {
+    public TimeZoneInfo Zone => Tenant.Tenant.Zone;
+
     /// <summary>Refresh quickly while work is under way, slowly afterwards (rebookings still come in).</summary>
     public int RefreshMilliseconds => !Stats.ProcessingComplete || Stats.Contact.Pending > 0 ? 2000 : 15000;
 }

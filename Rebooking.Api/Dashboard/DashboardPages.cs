@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rebooking.Access;
 using Rebooking.Api.Access;
+using Rebooking.Api.Outages;
 using Rebooking.Api.StaffConsole;
 using Rebooking.Outages;
 using Rebooking.Tenants;
@@ -68,9 +69,8 @@ public static class DashboardPages
     public static async Task<OutageLiveModel?> LoadLiveAsync(Guid id, HttpContext http, OutageStore outages, TenantStore tenants, OutageReports reports,
         TimeProvider clock, CancellationToken ct)
     {
-        if (await outages.FindAsync(id, ct) is not { } outage || !http.User.MayAccessTenant(outage.TenantId)) return null;
-        var tenant = await tenants.GetAsync(outage.TenantId, ct);
-        return new OutageLiveModel(outage, tenant!.Tenant.Zone, await reports.ForOutageAsync(id, outage.ProcessingComplete, ct),
-            await reports.TimelineAsync(id, ct: ct), (await reports.CallListAsync(id, ct)).Count, clock.GetUtcNow());
+        if (await OutagePages.OutageFor(http, id, outages, tenants, ct) is not var (outage, tenant)) return null;
+        return new OutageLiveModel(outage, tenant, await reports.ForOutageAsync(id, outage.ProcessingComplete, ct),
+            await reports.TimelineAsync(id, ct: ct), await reports.CallListCountAsync(id, ct), clock.GetUtcNow());
     }
 }

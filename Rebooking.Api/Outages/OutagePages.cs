@@ -12,7 +12,7 @@ public sealed record DeclarePageModel(TenantMasterData Tenant, DeclareForm Form,
 
 public sealed record PreviewPageModel(TenantMasterData Tenant, DeclareForm Form, OutagePreview Preview);
 
-public sealed record OutagePageModel(TenantMasterData Tenant, OutageLiveModel Live, string? Error);
+public sealed record OutagePageModel(OutageLiveModel Live, string? Error);
 
 public sealed record CallListPageModel(TenantMasterData Tenant, Outage Outage, IReadOnlyList<UnreachableCitizen> Citizens);
 
@@ -74,16 +74,14 @@ public static class OutagePages
         string? error, int status, CancellationToken ct)
     {
         if (await DashboardPages.LoadLiveAsync(id, http, outages, tenants, reports, clock, ct) is not { } live) return ConsolePages.Forbidden(http);
-        var data = (await tenants.GetAsync(live.Outage.TenantId, ct))!;
-        return ConsolePages.Render<OutagePage>(http, new OutagePageModel(data, live, error), status);
+        return ConsolePages.Render<OutagePage>(http, new OutagePageModel(live, error), status);
     }
 
     /// <summary>A new end (extend or shorten) or "until further notice" (open-ended, rolled daily).</summary>
     static async Task<IResult> ChangeEnd(Guid id, HttpContext http, IFormCollection form, OutageStore outages, TenantStore tenants, OutageReports reports,
         TimeProvider clock, CancellationToken ct)
     {
-        if (await outages.FindAsync(id, ct) is not { } outage || !http.User.MayAccessTenant(outage.TenantId)) return ConsolePages.Forbidden(http);
-        var data = (await tenants.GetAsync(outage.TenantId, ct))!;
+        if (await OutageFor(http, id, outages, tenants, ct) is not var (outage, data)) return ConsolePages.Forbidden(http);
         var staff = StaffView.For(http);
         PatchOutageRequest request;
         if (form["openEnded"] == "true") request = new PatchOutageRequest(null, true, null, null);
@@ -104,7 +102,7 @@ public static class OutagePages
     /// <summary>Ends the outage now: bookings from now on that are still open become valid again.</summary>
     static async Task<IResult> Resolve(Guid id, HttpContext http, OutageStore outages, TenantStore tenants, OutageReports reports, TimeProvider clock, CancellationToken ct)
     {
-        if (await outages.FindAsync(id, ct) is not { } outage || !http.User.MayAccessTenant(outage.TenantId)) return ConsolePages.Forbidden(http);
+        if (await OutageFor(http, id, outages, tenants, ct) is not var (outage, _)) return ConsolePages.Forbidden(http);
         var at = clock.GetUtcNow();
         if (at < outage.Start) at = outage.Start;
         if (outage.End is { } end && at > end) at = end;
@@ -115,18 +113,20 @@ public static class OutagePages
 
     static async Task<IResult> CallList(Guid id, HttpContext http, OutageStore outages, TenantStore tenants, OutageReports reports, CancellationToken ct)
     {
-        if (await outages.FindAsync(id, ct) is not { } outage || !http.User.MayAccessTenant(outage.TenantId)) return ConsolePages.Forbidden(http);
-        var data = (await tenants.GetAsync(outage.TenantId, ct))!;
+        if (await OutageFor(http, id, outages, tenants, ct) is not var (outage, data)) return ConsolePages.Forbidden(http);
         return ConsolePages.Render<CallListPage>(http, new CallListPageModel(data, outage, await reports.CallListAsync(id, ct)));
     }
 
     static async Task<IResult> CallListCsvFile(Guid id, HttpContext http, OutageStore outages, TenantStore tenants, OutageReports reports, CancellationToken ct)
     {
-        if (await outages.FindAsync(id, ct) is not { } outage || !http.User.MayAccessTenant(outage.TenantId)) return ConsolePages.Forbidden(http);
-        var data = (await tenants.GetAsync(outage.TenantId, ct))!;
+        if (await OutageFor(http, id, outages, tenants, ct) is not var (outage, data)) return ConsolePages.Forbidden(http);
         return TypedResults.File(CallListCsv.Write(await reports.CallListAsync(id, ct), data.Tenant.Zone), "text/csv; charset=utf-8",
             CallListCsv.FileName(outage.TenantId, id));
     }
+
+    /// <summary>The outage with its tenant's master data when the caller may see that tenant; null otherwise (answered with 403).</summary>
+    internal static async Task<(Outage Outage, TenantMasterData Tenant)?> OutageFor(HttpContext http, Guid id, OutageStore outages, TenantStore tenants, CancellationToken ct) =>
+        await outages.FindAsync(id, ct) is { } outage && await TenantFor(http, outage.TenantId, tenants, ct) is { } tenant ? (outage, tenant) : null;
 
     /// <summary>The tenant's master data when the caller may act for it; null otherwise (answered with 403).</summary>
     internal static async Task<TenantMasterData?> TenantFor(HttpContext http, string tenant, TenantStore tenants, CancellationToken ct) =>

@@ -27,6 +27,13 @@ public sealed class OutageReports(Db db)
         return (await connection.QueryAsync<UnreachableCitizen>(OutageSql.CallList, new { OutageId = outageId })).ToList();
     }
 
+    /// <summary>How many citizens the call list has now, without reading them.</summary>
+    public async Task<int> CallListCountAsync(Guid outageId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(OutageSql.CallListCount, new { OutageId = outageId });
+    }
+
     /// <summary>
     /// The outage over time, for the dashboard's chart: cumulative affected, notified and rebooked counts at
     /// each second something happened, thinned to at most <paramref name="maxPoints"/> points (the last kept).

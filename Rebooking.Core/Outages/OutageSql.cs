@@ -280,13 +280,20 @@ internal static class OutageSql
     public const string TenantProcessingIncomplete = "SELECT COUNT(*) FROM outages WHERE synced_version < desired_version AND id IN (" + TenantOutagesInRange + ")";
 
     // The hotline's list: affected citizens we could not reach whose appointment is still open.
+    // Who is on the hotline's call list: unreachable and not yet rebooked, declined or reinstated.
+    const string OnCallList = "a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'";
+
     public const string CallList = """
         SELECT b.external_ref AS BookingRef, b.name AS Name, b.phone AS Phone, b.email AS Email, a.start_utc AS Start,
                a.office_id AS OfficeId, a.service_id AS ServiceId, a.unreachable_reason AS Reason
         FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
-        WHERE a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'
+        WHERE
+        """ + " " + OnCallList + """
+
         ORDER BY a.start_utc, b.external_ref
         """;
+
+    public const string CallListCount = "SELECT COUNT(*) FROM affected_bookings a WHERE " + OnCallList;
 
     /// <summary>
     /// Events per second and kind: bookings found affected, cancellations a provider accepted, rebookings.
