@@ -121,12 +121,6 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
         }, ct);
     }
 
-    public async Task<bool> AnyAsync(CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<int>(StaffSql.Count) > 0;
-    }
-
     /// <summary>
     /// Checks the password. After <see cref="StaffOptions.MaxFailedAttempts"/> failures in a row the account is
     /// locked for <see cref="StaffOptions.LockoutDuration"/>, and even the right password is refused until then.
@@ -188,8 +182,6 @@ static class StaffSql
             SELECT @Id, @Email, @Name, @Role, @TenantId, @PasswordHash, 0, @CreatedAt, @CreatedBy
             WHERE NOT EXISTS (SELECT 1 FROM staff_accounts WITH (UPDLOCK, HOLDLOCK) WHERE email = @Email)
             """);
-
-    public const string Count = "SELECT COUNT(*) FROM staff_accounts";
 
     public const string FindByEmail = """
         SELECT id AS Id, email AS Email, name AS Name, role AS Role, tenant_id AS TenantId, password_hash AS PasswordHash,

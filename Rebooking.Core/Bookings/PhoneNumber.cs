@@ -9,6 +9,9 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
     /// <summary>True for numbers an SMS is sent to: mobiles, and numbers of countries we cannot classify.</summary>
     public bool CanReceiveSms => Kind != PhoneKind.Landline;
 
+    /// <summary>The same rule for a stored kind (<c>phone_kind</c>: mobile, landline, unknown or null for no phone).</summary>
+    public static bool CanReceiveSmsKind(string? storedKind) => storedKind is "mobile" or "unknown";
+
     public static string KindName(PhoneKind kind) => kind switch
     {
         PhoneKind.Mobile => "mobile",

@@ -120,7 +120,7 @@ public sealed class NotificationDispatcher(
 
     (INotificationChannel? Channel, string? To) ChooseChannel(Claimed m)
     {
-        var smsCapable = m.Phone is not null && m.PhoneKind is "mobile" or "unknown";
+        var smsCapable = m.Phone is not null && Bookings.PhoneNumber.CanReceiveSmsKind(m.PhoneKind);
         if (m.Channel == "email") return m.Email is not null && channels.Email is not null ? (channels.Email, m.Email) : (null, null);
         if (smsCapable && channels.Sms is not null) return (channels.Sms, m.Phone);
         if (m.Email is not null && channels.Email is not null) return (channels.Email, m.Email);

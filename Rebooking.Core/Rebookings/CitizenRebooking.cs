@@ -53,13 +53,12 @@ public sealed class LinkedBooking
     public string BookingRef { get; init; } = "";
     /// <summary>The citizen's name: for the hotline only, never shown on the citizen's page.</summary>
     public string Name { get; init; } = "";
-    /// <summary>The citizen's contact (hotline only): whether a confirmation can reach them.</summary>
-    public string? Phone { get; init; }
+    /// <summary>The citizen's e-mail address (hotline only): whether a confirmation can reach them.</summary>
     public string? Email { get; init; }
     /// <summary>mobile, landline or unknown; only a mobile number receives SMS.</summary>
     public string? PhoneKind { get; init; }
     /// <summary>True when some channel can reach the citizen: an e-mail address or a number that takes SMS.</summary>
-    public bool Reachable => Email is not null || PhoneKind is "mobile" or "unknown";
+    public bool Reachable => Email is not null || Bookings.PhoneNumber.CanReceiveSmsKind(PhoneKind);
     public string Language { get; init; } = "de";
     public string OfficeName { get; init; } = "";
     public string? OfficeAddress { get; init; }

@@ -8,7 +8,7 @@ internal static class RebookingSql
     const string AffectedColumns = """
         SELECT a.id AS AffectedId, a.outcome AS Outcome, a.outage_id AS OutageId, a.tenant_id AS TenantId,
                a.office_id AS OfficeId, a.service_id AS ServiceId, a.start_utc AS Start, a.new_booking_id AS NewBookingId,
-               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name, b.phone AS Phone, b.phone_kind AS PhoneKind, b.email AS Email,
+               b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name, b.phone_kind AS PhoneKind, b.email AS Email,
                f.name AS OfficeName, f.address AS OfficeAddress, sv.name AS ServiceName,
                o.public_message AS PublicMessage, o.end_utc AS OutageEnd,
                t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS ContactPhone, t.contact_email AS ContactEmail, t.contact_web AS ContactWeb
