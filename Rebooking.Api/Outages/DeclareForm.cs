@@ -79,7 +79,7 @@ public sealed record DeclareForm(
     static DateTimeOffset? Parse(string text, TimeZoneInfo zone, string field, Dictionary<string, string> errors, StaffView staff)
     {
         if (text.Length == 0) { errors[field] = staff.T("ErrTimeRequired"); return null; }
-        if (!DateTime.TryParseExact(text, [LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        if (!LocalTime.TryParseInput(text, out var local))
         {
             errors[field] = staff.T("ErrTimeInvalid");
             return null;
@@ -101,6 +101,10 @@ public static class LocalTime
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
+
+    /// <summary>Reads what a <c>datetime-local</c> field sends: "2021-05-06T07:00", with or without seconds.</summary>
+    public static bool TryParseInput(string text, out DateTime local) =>
+        DateTime.TryParseExact(text, [DeclareForm.LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
 
     public static string ForInput(DateTimeOffset utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(utc, zone).ToString(DeclareForm.LocalFormat, CultureInfo.InvariantCulture);

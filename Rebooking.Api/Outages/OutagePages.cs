@@ -88,8 +88,7 @@ public static class OutagePages
         else
         {
             var text = form["end"].ToString();
-            DateTimeOffset? end = DateTime.TryParseExact(text, [DeclareForm.LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var local) ? LocalTime.ToInstant(local, data.Tenant.Zone) : null;
+            DateTimeOffset? end = LocalTime.TryParseInput(text, out var local) ? LocalTime.ToInstant(local, data.Tenant.Zone) : null;
             if (end is null) return await PageAsync(id, http, outages, tenants, reports, clock, staff.T("ErrTimeInvalid"), StatusCodes.Status400BadRequest, ct);
             if (end <= outage.Start) return await PageAsync(id, http, outages, tenants, reports, clock, staff.T("ErrEndBeforeStart"), StatusCodes.Status400BadRequest, ct);
             request = new PatchOutageRequest(OffsetTime.Format(end.Value, data.Tenant.Zone), null, null, null);

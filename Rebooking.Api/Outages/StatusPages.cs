@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rebooking.Api.Http;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.StaffConsole;
 using Rebooking.Outages;
@@ -23,17 +24,14 @@ public static class StatusPages
 
     static async Task<IResult> Show(string tenant, string? lang, HttpContext http, TenantStore tenants, OutageStore outages, TimeProvider clock, CancellationToken ct)
     {
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = ConsolePages.SecurityPolicy;
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers["Referrer-Policy"] = "same-origin";
+        PageHeaders.Set(http.Response, ConsolePages.SecurityPolicy, "same-origin", isPrivate: false);
         if (!TenantSlug.IsValid(tenant) || await tenants.GetAsync(tenant, ct) is not { } data)
             return Results.NotFound();
         var now = clock.GetUtcNow();
         var current = (await outages.ListAsync(tenant, ct))
             .Where(o => o.Status != OutageStatus.Resolved && (o.End is null || o.End > now))
             .OrderBy(o => o.Start).ToList();
-        headers.CacheControl = "public, max-age=30";
+        http.Response.Headers.CacheControl = "public, max-age=30";
         return new RazorComponentResult<StatusPage>(new Dictionary<string, object?>
         {
             ["Staff"] = new StaffView { Language = lang == "en" ? "en" : "de", Path = $"/status/{tenant}" },

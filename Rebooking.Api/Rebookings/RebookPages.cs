@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Rebooking.Api.Http;
 using Rebooking.Rebookings;
 
 namespace Rebooking.Api.Rebookings;
@@ -16,12 +17,8 @@ public static class RebookPages
         var group = app.MapGroup("/r/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RebookApi.RateLimitPolicy)
             .AddEndpointFilter(async (context, next) =>
             {
-                var headers = context.HttpContext.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-                headers["Referrer-Policy"] = "no-referrer";
-                headers["X-Robots-Tag"] = "noindex, nofollow";
-                headers["X-Content-Type-Options"] = "nosniff";
-                headers.CacheControl = "no-store";
+                PageHeaders.Set(context.HttpContext.Response,
+                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'", "no-referrer");
                 return await next(context);
             });
         group.MapGet("", Show).ExcludeFromDescription();

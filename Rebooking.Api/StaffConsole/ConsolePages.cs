@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rebooking.Api.Http;
 
 namespace Rebooking.Api.StaffConsole;
 
@@ -24,14 +25,9 @@ public static class ConsolePages
         return group;
     }
 
-    public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var headers = context.HttpContext.Response.Headers;
-        headers.ContentSecurityPolicy = SecurityPolicy;
-        headers["Referrer-Policy"] = "same-origin";
-        headers["X-Robots-Tag"] = "noindex, nofollow";
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers.CacheControl = "no-store";
+        PageHeaders.Set(context.HttpContext.Response, SecurityPolicy, "same-origin");
         return await next(context);
     }
 

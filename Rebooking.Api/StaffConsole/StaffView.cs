@@ -40,6 +40,10 @@ public sealed class StaffView
     public string When(DateTimeOffset utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(utc, zone).ToString(T("DateTimeFormat"), Culture);
 
+    /// <summary>"alle" for an empty scope (empty means all), else the names joined.</summary>
+    public string NamesOrAll(IReadOnlyList<string> ids, Func<string, string> name) =>
+        ids.Count == 0 ? T("All") : string.Join(", ", ids.Select(name));
+
     public string Number(int n) => n.ToString("N0", Culture);
 
     public static StaffView For(HttpContext http)

@@ -24,6 +24,12 @@ public sealed record TenantMasterData(Tenant Tenant, IReadOnlyList<Office> Offic
 {
     public bool HasActiveOffice(string? id) => Offices.Any(o => o.Active && o.Id == id);
     public bool HasActiveService(string? id) => Services.Any(s => s.Active && s.Id == id);
+
+    /// <summary>The office's name, or its id when the master data no longer has it.</summary>
+    public string OfficeName(string id) => Offices.FirstOrDefault(o => o.Id == id)?.Name ?? id;
+
+    /// <summary>The service's name, or its id when the master data no longer has it.</summary>
+    public string ServiceName(string id) => Services.FirstOrDefault(s => s.Id == id)?.Name ?? id;
 }
 
 /// <summary>Tenant slugs: lower-case letters, digits and '-', 2 to 63 characters.</summary>
