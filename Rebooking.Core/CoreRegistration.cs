@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Rebooking.Access;
 using Rebooking.Data;
 using Rebooking.Notifications;
+using Rebooking.Operations;
 using Rebooking.Rebookings;
 using Rebooking.Outages;
 using Rebooking.Tenants;
@@ -51,6 +52,7 @@ public static class CoreRegistration
         services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
+        builder.AddRebookingTelemetry();
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();
         services.AddSingleton<IValidator<CreateApiKeyRequest>, CreateApiKeyRequestValidator>();

@@ -92,7 +92,8 @@ public sealed class Db
         await using var connection = await OpenAsync(ct);
         await using var transaction = await BeginAsync(connection, isolation, ct);
         var result = await work(connection, transaction);
-        await transaction.CommitAsync(ct);
+        // Work that is done is committed even if cancellation arrives now: a stopping worker keeps what it did.
+        await transaction.CommitAsync(CancellationToken.None);
         return result;
     }
 

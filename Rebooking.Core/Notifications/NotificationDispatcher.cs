@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Operations;
 using Rebooking.Outages;
 using Rebooking.Rebookings;
 
@@ -24,22 +25,36 @@ public sealed class NotificationChannels(INotificationChannel? sms, INotificatio
 /// </summary>
 public sealed class NotificationDispatcher(
     Db db, NotificationChannels channels, TimeProvider clock, IOptions<NotificationOptions> options,
-    IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger)
+    IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger, RebookingMetrics? metrics = null)
 {
+    readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
     readonly NotificationOptions options = options.Value;
     readonly RebookingOptions links = rebooking.Value;
     readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond, TimeProvider.System) : null;
     readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond, TimeProvider.System) : null;
 
-    /// <summary>Sends everything due now. Returns how many messages were handled (sent, retried later or failed).</summary>
+    readonly SemaphoreSlim running = new(1, 1);
+
+    /// <summary>
+    /// Sends everything due now. Returns how many messages were handled (sent, retried later or failed). A call
+    /// while this dispatcher is already running returns 0 at once: a scheduler that fires again before the last
+    /// run ended (a rate-limited batch takes long) adds no second loop, so <c>Notifications:Concurrency</c>
+    /// stays the limit per process.
+    /// </summary>
     public async Task<int> RunPendingAsync(CancellationToken ct = default)
     {
+        if (!await running.WaitAsync(0, ct)) return 0;
         var handled = 0;
+        var owner = "";
         try
         {
+            await CountWaitingAsync(ct);
             while (!ct.IsCancellationRequested)
             {
-                var batch = await ClaimAsync(ct);
+                // Each batch is leased under a name of its own, so nothing but this batch's own messages is ever
+                // read back as "mine" — not even by another run in the same process.
+                owner = $"{worker.Name}/{Guid.NewGuid().ToString("N")[..8]}";
+                var batch = await ClaimAsync(owner, ct);
                 if (batch.Count == 0) break;
                 await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
                     async (message, token) => await DispatchAsync(message, token));
@@ -50,20 +65,30 @@ public sealed class NotificationDispatcher(
         {
             // Shutting down: what is still claimed goes back to the queue now, not when the lease runs out.
             await using var connection = await db.OpenAsync(CancellationToken.None);
-            await connection.ExecuteAsync(NotificationSql.ReleaseClaimed, new { Owner = worker.Name });
+            await connection.ExecuteAsync(NotificationSql.ReleaseClaimed, new { Owner = owner });
             throw;
+        }
+        finally
+        {
+            running.Release();
         }
         return handled;
     }
 
-    async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    async Task CountWaitingAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        metrics.QueueDepth(await connection.ExecuteScalarAsync<long>(NotificationSql.CountWaiting));
+    }
+
+    async Task<List<Claimed>> ClaimAsync(string owner, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         return await db.InTransactionAsync(async (connection, transaction) =>
         {
             await connection.ExecuteAsync(db.Sql(NotificationSql.Claim),
-                new { Owner = worker.Name, LeaseUntil = now + options.Lease, Now = now, options.BatchSize }, transaction);
-            return (await connection.QueryAsync<Claimed>(NotificationSql.SelectClaimed, new { Owner = worker.Name }, transaction)).ToList();
+                new { Owner = owner, LeaseUntil = now + options.Lease, Now = now, options.BatchSize }, transaction);
+            return (await connection.QueryAsync<Claimed>(NotificationSql.SelectClaimed, new { Owner = owner }, transaction)).ToList();
         }, ct);
     }
 
@@ -75,6 +100,7 @@ public sealed class NotificationDispatcher(
             if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "queued" or "sending")
             {
                 await RetryAsync(message, TimeSpan.FromSeconds(30), null, "waiting for the cancellation to settle", inFlight: false, ct);
+                metrics.Retried(null, "waiting");
                 return;
             }
             if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "withdrawn" or "failed")
@@ -94,19 +120,24 @@ public sealed class NotificationDispatcher(
                 if (earlier is not null)
                 {
                     logger.LogInformation("An earlier attempt by {Channel} to {Recipient} was accepted after all; not sending again", channel.Name, Mask(channel, to));
-                    await AcceptedAsync(message, earlier, ct);
+                    await AcceptedAsync(message, channel.Name, earlier, CancellationToken.None);
                     return;
                 }
             }
             var token = RebookingLinks.NewToken();
             var facts = Facts(message, RebookingLinks.Url(links, token));
             var outgoing = channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts);
+            // Wait for our turn before marking the attempt: a message cancelled while it waits was never in flight.
+            await ((channel.Name == "sms" ? smsRate : emailRate)?.WaitAsync(ct) ?? Task.CompletedTask);
             if (!await MarkInFlightAsync(message, channel, to!, token, outgoing, ct)) return;
 
-            await ((channel.Name == "sms" ? smsRate : emailRate)?.WaitAsync(ct) ?? Task.CompletedTask);
+            // From here on the attempt runs to its end even when the worker is stopping (bounded by the channel's
+            // own timeout): cutting it off would leave an outcome that has to be reconciled; its answer is recorded.
             var callback = channel is TwilioSmsChannel ? $"{links.PublicBaseUrl.TrimEnd('/')}/webhooks/twilio/status" : null;
-            var outcome = await channel.SendAsync(outgoing, callback, ct);
-            await RecordAsync(message, channel, outcome, ct);
+            var started = clock.GetTimestamp();
+            var outcome = await channel.SendAsync(outgoing, callback, CancellationToken.None);
+            metrics.SendTook(channel.Name, outcome.Status.ToString().ToLowerInvariant(), clock.GetElapsedTime(started));
+            await RecordAsync(message, channel, outcome, CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -137,7 +168,7 @@ public sealed class NotificationDispatcher(
             var now = clock.GetUtcNow();
             var mine = await connection.ExecuteAsync(NotificationSql.MarkInFlight, new
             {
-                message.Id, Owner = worker.Name, outgoing.BodyHash, Now = now, Channel = channel.Name, Masked = Mask(channel, to),
+                message.Id, Owner = message.Owner, outgoing.BodyHash, Now = now, Channel = channel.Name, Masked = Mask(channel, to),
             }, transaction);
             if (mine == 0) return false;
             if (message.AffectedId is not null)
@@ -153,57 +184,70 @@ public sealed class NotificationDispatcher(
         switch (outcome.Status)
         {
             case SendStatus.Accepted:
-                await AcceptedAsync(message, outcome, ct);
+                await AcceptedAsync(message, channel.Name, outcome, ct);
                 break;
             case SendStatus.Transient when message.Attempts < options.MaxAttempts:
                 if (outcome.ErrorCode is "401" or "20003") logger.LogError("Twilio refused our credentials; SMS are held back until an operator fixes Twilio:*");
                 await RetryAsync(message, outcome.RetryAfter ?? Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: false, ct);
+                metrics.Retried(channel.Name, "transient");
                 break;
             case SendStatus.Ambiguous when message.Attempts < options.MaxAttempts:
                 await RetryAsync(message, Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: true, ct);
+                metrics.Retried(channel.Name, "ambiguous");
                 break;
             default:
                 if (outcome.ErrorCode == "21408") logger.LogError("Twilio: destination country not enabled (Geo Permissions); an operator must allow it");
                 logger.LogWarning("{Channel} failed for good ({Code}) for {Recipient}", channel.Name, outcome.ErrorCode, "the citizen");
                 if (channel.Name == "sms" && message.Email is not null && channels.Email is not null)
+                {
                     await db.InTransactionAsync(async (connection, transaction) =>
                         await connection.ExecuteAsync(NotificationSql.RecordFallback,
-                            new { message.Id, Owner = worker.Name, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction), ct);
+                            new { message.Id, Owner = message.Owner, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction), ct);
+                    metrics.Retried(channel.Name, "fallback-to-email");
+                }
                 else
-                    await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, ct);
+                    await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, ct, channel.Name);
                 break;
         }
     }
 
-    Task AcceptedAsync(Claimed message, SendOutcome outcome, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    async Task AcceptedAsync(Claimed message, string channel, SendOutcome outcome, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var mine = await db.InTransactionAsync(async (connection, transaction) =>
         {
-            var now = clock.GetUtcNow();
             var status = outcome.Delivered ? "delivered" : "accepted";
             var mine = await connection.ExecuteAsync(NotificationSql.RecordAccepted,
-                new { message.Id, Owner = worker.Name, Status = status, outcome.ProviderRef, Now = now }, transaction);
+                new { message.Id, Owner = message.Owner, Status = status, outcome.ProviderRef, Now = now }, transaction);
             if (mine == 1 && message.Kind == NotificationKind.Cancellation && message.AffectedId is not null)
                 await connection.ExecuteAsync(NotificationSql.AffectedNotified,
                     new { message.AffectedId, Contact = outcome.Delivered ? "delivered" : "notified", Now = now }, transaction);
+            return mine;
         }, ct);
+        if (mine == 1) metrics.Sent(channel, message.Kind, now - message.QueuedAt);
+    }
 
     Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, transaction) =>
             await connection.ExecuteAsync(NotificationSql.RecordRetry, new
             {
-                message.Id, Owner = worker.Name, DueAt = clock.GetUtcNow() + delay, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
+                message.Id, Owner = message.Owner, DueAt = clock.GetUtcNow() + delay, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
             }, transaction), ct);
 
-    Task FailAsync(Claimed message, string status, string? code, string? error, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    async Task FailAsync(Claimed message, string status, string? code, string? error, CancellationToken ct, string? channel = null)
+    {
+        var mine = await db.InTransactionAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
             var mine = await connection.ExecuteAsync(NotificationSql.RecordFailed,
-                new { message.Id, Owner = worker.Name, Status = status, ErrorCode = code, Error = Trim(error) }, transaction);
+                new { message.Id, Owner = message.Owner, Status = status, ErrorCode = code, Error = Trim(error) }, transaction);
             if (mine == 1 && status == "failed" && message.Kind == NotificationKind.Cancellation && message.AffectedId is not null)
                 await connection.ExecuteAsync(NotificationSql.AffectedUnreachable,
                     new { message.AffectedId, Now = now, Reason = code == "no-channel" ? "no-contact" : "failed" }, transaction);
+            return mine;
         }, ct);
+        if (mine == 1) metrics.Failed(channel, message.Kind, status == "withdrawn" ? "withdrawn" : code == "no-channel" ? "no-channel" : "permanent");
+    }
 
     /// <summary>BaseBackoff · 2^(attempt-1), capped, with ±20% jitter so retries of a burst spread out.</summary>
     TimeSpan Backoff(int attempt)
@@ -220,12 +264,15 @@ public sealed class NotificationDispatcher(
     sealed class Claimed
     {
         public long Id { get; init; }
+        /// <summary>The batch's lease name: every write about this message is guarded by it.</summary>
+        public string Owner { get; init; } = "";
         public string Kind { get; init; } = "";
         public string? Channel { get; init; }
         public int Attempts { get; init; }
         public bool InFlight { get; init; }
         public byte[]? BodyHash { get; init; }
         public DateTimeOffset? AttemptedAt { get; init; }
+        public DateTimeOffset QueuedAt { get; init; }
         public long? AffectedId { get; init; }
         public string? Phone { get; init; }
         public string? PhoneKind { get; init; }

@@ -24,10 +24,13 @@ internal static class NotificationSql
             UPDATE due SET status = 'sending', lease_owner = @Owner, lease_until = @LeaseUntil, attempts = attempts + 1;
             """);
 
+    // Messages still to be sent (queued, or claimed and being sent): the queue depth an operator watches. Index-only on ix_notifications_due.
+    public const string CountWaiting = "SELECT COUNT(*) FROM notifications WHERE status IN ('queued', 'sending')";
+
     // What each claimed message needs: the citizen's contact, the appointment, the office, the outage's text.
     public const string SelectClaimed = """
-        SELECT n.id AS Id, n.kind AS Kind, n.channel AS Channel, n.attempts AS Attempts, n.in_flight AS InFlight,
-               n.body_hash AS BodyHash, n.attempted_at AS AttemptedAt, n.affected_id AS AffectedId,
+        SELECT n.id AS Id, n.lease_owner AS Owner, n.kind AS Kind, n.channel AS Channel, n.attempts AS Attempts, n.in_flight AS InFlight,
+               n.body_hash AS BodyHash, n.attempted_at AS AttemptedAt, n.created_at AS QueuedAt, n.affected_id AS AffectedId,
                b.phone AS Phone, b.phone_kind AS PhoneKind, b.email AS Email, b.language AS Language, b.name AS CitizenName,
                b.external_ref AS BookingRef, b.start_utc AS Start, b.end_utc AS "End",
                f.name AS OfficeName, f.address AS OfficeAddress, s.name AS ServiceName,
@@ -106,7 +109,7 @@ internal static class NotificationSql
             """);
 
     public const string SelectByProviderRef = """
-        SELECT n.id AS Id, n.kind AS Kind, n.status AS Status, n.affected_id AS AffectedId, b.email AS Email
+        SELECT n.id AS Id, n.lease_owner AS Owner, n.kind AS Kind, n.status AS Status, n.affected_id AS AffectedId, b.email AS Email
         FROM notifications n JOIN bookings b ON b.id = n.booking_id WHERE n.provider_ref = @ProviderRef
         """;
 

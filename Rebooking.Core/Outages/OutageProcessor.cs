@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Operations;
 
 namespace Rebooking.Outages;
 
@@ -27,9 +28,11 @@ public sealed record WorkerIdentity(string Name)
 /// outage next continues from the database state. Two workers can never cancel a booking twice, because a
 /// booking has at most one affected row (unique index).
 /// </summary>
-public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOptions> options, WorkerIdentity worker, ILogger<OutageProcessor> logger)
+public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOptions> options, WorkerIdentity worker, ILogger<OutageProcessor> logger,
+    RebookingMetrics? metrics = null)
 {
     readonly OutageOptions options = options.Value;
+    readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
 
     /// <summary>
     /// Processes claimable outages until none is left. Returns how many were brought up to date. A failure
@@ -77,8 +80,10 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var completed = await db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(OutageSql.CompleteSync,
                 new { OutageId = claim.Id, claim.Version, Owner = worker.Name, Now = clock.GetUtcNow() }, transaction), ct);
             if (completed == 0) return LeaseLost();
+            var elapsed = clock.GetUtcNow() - started;
+            metrics.OutageProcessed(elapsed, cancelled, reinstated);
             logger.LogInformation("Outage processed to version {Version}: {Cancelled} bookings cancelled, {Reinstated} reinstated in {Elapsed} ms",
-                claim.Version, cancelled, reinstated, (clock.GetUtcNow() - started).TotalMilliseconds);
+                claim.Version, cancelled, reinstated, elapsed.TotalMilliseconds);
             return true;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -228,6 +228,32 @@ public sealed class DispatcherTests
         Assert.That(perNumber.Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty);
         Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE status NOT IN ('accepted')"), Is.EqualTo(0));
     }
+
+    [Test]
+    public async Task OverlappingRunsUnderOneWorkerName_SendEveryMessageExactlyOnce()
+    {
+        // What a scheduler firing again before the last run ended amounts to: several loops in one process, one worker name.
+        await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, 300)
+            .Select(i => Booking($"Q{i:000}", "mitte", "personalausweis", DateTimeOffset.Parse(Full("14:00")).AddSeconds(i * 10).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
+                phone: $"0172 {3000000 + i}")).ToArray());
+        await app.PatchAsync(outage);
+        await app.ProcessAsync();
+        twilio.Latency = TimeSpan.FromMilliseconds(5);
+        NotificationDispatcher Make() => new(app.Db, app.Services.GetRequiredService<NotificationChannels>(), app.Clock,
+            Options.Create(new NotificationOptions { Concurrency = 8, BatchSize = 20 }), Options.Create(new RebookingOptions()), new WorkerIdentity("same-process"),
+            NullLogger<NotificationDispatcher>.Instance);
+        var single = Make();
+
+        var handled = await Task.WhenAll(Make().RunPendingAsync(), Make().RunPendingAsync(), Make().RunPendingAsync(), single.RunPendingAsync(), single.RunPendingAsync());
+
+        var perNumber = twilio.Requests.GroupBy(r => r["To"]).ToList();
+        Assert.That(perNumber, Has.Count.EqualTo(303));
+        Assert.That(perNumber.Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty, "no message sent twice");
+        var messages = await app.ScalarAsync<int>("SELECT COUNT(*) FROM notifications");
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM rebooking_links"), Is.EqualTo(messages), "one attempt, so one link, per message");
+        Assert.That(handled.Sum(), Is.EqualTo(messages));
+        Assert.That(handled[3] == 0 || handled[4] == 0, Is.True, "one dispatcher object runs one loop at a time");
+    }
 }
 
 internal static class DispatcherTestExtensions

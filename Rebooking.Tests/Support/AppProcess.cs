@@ -109,6 +109,31 @@ public sealed class AppProcess : IAsyncDisposable
         Assert.Fail($"{url} did not answer within {timeout}:\n{Output}");
     }
 
+    /// <summary>
+    /// Asks the process to stop, as systemd, Kubernetes or Ctrl+C do (SIGTERM), and waits for it to exit.
+    /// Returns the exit code, or null when it did not exit within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int?> TerminateAsync(TimeSpan timeout)
+    {
+        if (!process.HasExited && SendSignal(process.Id, SigTerm) != 0)
+            throw new InvalidOperationException("kill(SIGTERM) failed: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    static extern int SendSignal(int pid, int signal);
+
     /// <summary>Ends the process at once, as a crash or an OOM kill would (SIGKILL).</summary>
     public void Kill()
     {
