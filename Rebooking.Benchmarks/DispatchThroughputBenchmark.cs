@@ -83,6 +83,11 @@ internal sealed class FakeTwilioListener : IDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>With <see cref="KeepBodies"/>: the form of every request, as received.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
+
+    public bool KeepBodies { get; set; }
+
     public static FakeTwilioListener Start(TimeSpan latency)
     {
         var fake = new FakeTwilioListener(latency);
@@ -114,7 +119,8 @@ internal sealed class FakeTwilioListener : IDisposable
             _ = Task.Run(async () =>
             {
                 using var reader = new StreamReader(context.Request.InputStream);
-                await reader.ReadToEndAsync();
+                var form = await reader.ReadToEndAsync();
+                if (KeepBodies) Bodies.Enqueue(form);
                 await Task.Delay(latency);
                 var body = Encoding.UTF8.GetBytes($"{{\"sid\":\"SM{Interlocked.Increment(ref sequence):x32}\",\"status\":\"queued\"}}");
                 context.Response.StatusCode = 201;

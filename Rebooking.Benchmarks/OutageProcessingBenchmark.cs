@@ -56,34 +56,40 @@ public class OutageProcessingBenchmark
     }
 }
 
-/// <summary>Data for the benchmarks: one tenant with three offices, bookings over ten days, one outage over all of them.</summary>
+/// <summary>Data for the benchmarks: a tenant with three offices, bookings over ten days, one outage over all of them.</summary>
 internal static class BenchmarkData
 {
-    public static async Task<Guid> SeedAsync(Db db, int bookings)
+    /// <summary>The first appointment; the outage covers 30 days from here.</summary>
+    public static readonly DateTimeOffset First = new(2030, 3, 4, 7, 0, 0, TimeSpan.Zero);
+
+    /// <param name="firstSlotId">Slot ids are global: a second tenant in the same database starts above the first one's.</param>
+    public static async Task<Guid> SeedAsync(Db db, int bookings, string tenantId = "bench", long firstSlotId = 1)
     {
         var clock = TimeProvider.System;
         var audit = new Audit(clock);
         var tenants = new TenantStore(db, audit, clock);
-        await tenants.PutAsync("bench", new PutTenantRequest("Bench", "Europe/Berlin", "49", null,
+        await tenants.PutAsync(tenantId, new PutTenantRequest("Bench " + tenantId, "Europe/Berlin", "49", null,
             [new OfficeRequest("a", "A", null), new OfficeRequest("b", "B", null), new OfficeRequest("c", "C", null)],
             [new ServiceRequest("s", "S", 15)]), "bench");
-        var first = new DateTimeOffset(2030, 3, 4, 7, 0, 0, TimeSpan.Zero);
+        var first = First;
         await using (var connection = (SqliteConnection)await db.OpenAsync())
         await using (var transaction = connection.BeginTransaction())
         {
             var slot = connection.CreateCommand();
-            slot.CommandText = "INSERT INTO slots (id, tenant_id, office_id, service_id, start_utc, end_utc, capacity, booked) VALUES ($id, 'bench', $office, NULL, $start, $end, 5, 5)";
+            slot.CommandText = "INSERT INTO slots (id, tenant_id, office_id, service_id, start_utc, end_utc, capacity, booked) VALUES ($id, $tenant, $office, NULL, $start, $end, 5, 5)";
             var booking = connection.CreateCommand();
             booking.CommandText = """
                 INSERT INTO bookings (tenant_id, external_ref, office_id, service_id, start_utc, end_utc, name, phone, phone_kind, email, language, status, origin, slot_id, created_at, updated_at)
-                VALUES ('bench', $ref, $office, 's', $start, $end, 'Name', $phone, $kind, NULL, 'de', 'booked', 'import', $slot, $now, $now)
+                VALUES ($tenant, $ref, $office, 's', $start, $end, 'Name', $phone, $kind, NULL, 'de', 'booked', 'import', $slot, $now, $now)
                 """;
             foreach (var p in new[] { "$id", "$office", "$start", "$end" }) slot.Parameters.Add(new SqliteParameter(p, null));
             foreach (var p in new[] { "$ref", "$office", "$start", "$end", "$phone", "$kind", "$slot", "$now" }) booking.Parameters.Add(new SqliteParameter(p, null));
+            slot.Parameters.Add(new SqliteParameter("$tenant", tenantId));
+            booking.Parameters.Add(new SqliteParameter("$tenant", tenantId));
             var now = DapperSetup.ToSqliteText(DateTimeOffset.UtcNow);
             for (var i = 0; i < bookings; i++)
             {
-                var slotId = i / 5 + 1;
+                var slotId = i / 5 + firstSlotId;
                 var office = (slotId % 3) switch { 0 => "a", 1 => "b", _ => "c" };
                 var start = first.AddDays(slotId / 2000).AddSeconds(slotId % 2000 * 15);
                 if (i % 5 == 0)
@@ -101,7 +107,7 @@ internal static class BenchmarkData
             }
             transaction.Commit();
         }
-        var tenant = (await tenants.GetAsync("bench"))!;
+        var tenant = (await tenants.GetAsync(tenantId))!;
         var store = new OutageStore(db, audit, clock, Options.Create(new OutageOptions()));
         return await store.DeclareAsync(tenant, new DeclareOutageRequest(
             first.ToString("O"), first.AddDays(30).ToString("O"), null, null, null, "bench", "bench", true), "bench");

@@ -4,13 +4,15 @@ namespace Rebooking.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project Rebooking.Benchmarks -- --filter '*'</c> for the BenchmarkDotNet
-/// benchmarks; <c>-- rebook-load</c> for the load scenario against the real Api. See docs/performance.md.
+/// benchmarks; <c>-- rebook-load</c> for the load scenario against the real Api; <c>-- scenario [sizes]</c> for
+/// the outage day at 10k and 100k bookings. See docs/performance.md.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
         if (args is ["rebook-load", ..]) return await RebookLoadScenario.RunAsync();
+        if (args is ["scenario", ..]) return await ProductionScenario.RunAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -24,7 +24,8 @@ public sealed record SendOutcome(
 /// <summary>An .ics file for the citizen's calendar.</summary>
 public sealed record CalendarFile(string FileName, string Content);
 
-public sealed record OutgoingMessage(string To, string Text, string? Subject = null, string? Html = null, CalendarFile? Calendar = null)
+/// <param name="Reference">Our notification's id: stable across attempts, so an email sent again after a crash carries the same Message-ID.</param>
+public sealed record OutgoingMessage(string To, string Text, string? Subject = null, string? Html = null, CalendarFile? Calendar = null, string? Reference = null)
 {
     /// <summary>SHA-256 of the text: how an attempt is recognised among the provider's messages.</summary>
     public byte[] BodyHash => SHA256.HashData(Encoding.UTF8.GetBytes(Text));
@@ -136,6 +137,9 @@ public sealed class SmtpEmailChannel(SmtpOptions options) : INotificationChannel
             HeadersEncoding = Encoding.UTF8,
         };
         mail.To.Add(message.To);
+        // One Message-ID per notification, the same on every attempt: a mail sent again after a worker died
+        // between the relay's 250 and our record (SMTP cannot be asked) is recognisable as the same message.
+        if (message.Reference is not null) mail.Headers.Add("Message-ID", $"<{message.Reference}.rebooking@{mail.From.Host}>");
         if (message.Html is null)
         {
             mail.Body = message.Text;

@@ -126,7 +126,10 @@ public sealed class NotificationDispatcher(
             }
             var token = RebookingLinks.NewToken();
             var facts = Facts(message, RebookingLinks.Url(links, token));
-            var outgoing = channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts);
+            var outgoing = (channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts)) with
+            {
+                Reference = $"n{message.Id}",
+            };
             // Wait for our turn before marking the attempt: a message cancelled while it waits was never in flight.
             await ((channel.Name == "sms" ? smsRate : emailRate)?.WaitAsync(ct) ?? Task.CompletedTask);
             if (!await MarkInFlightAsync(message, channel, to!, token, outgoing, ct)) return;

@@ -138,7 +138,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
 /// <summary>A real SMTP listener (Debian's python3-aiosmtpd) on loopback that keeps each message as a file.</summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
-    readonly System.Diagnostics.Process process;
+    System.Diagnostics.Process process;
     readonly string directory;
 
     SmtpSink(System.Diagnostics.Process process, string directory, int port)
@@ -161,6 +161,19 @@ public sealed class SmtpSink : IAsyncDisposable
         // aiosmtpd's Mailbox lays out a Maildir (tmp, new, cur) only in a folder that does not exist yet.
         var directory = Path.Combine(Directory.CreateTempSubdirectory("rebooking-smtp-").FullName, "maildir");
         var port = AppProcess.FreePort();
+        return new SmtpSink(await ListenAsync(port, directory), directory, port);
+    }
+
+    /// <summary>The listener comes back on the same port, keeping what it received (after <see cref="Stop"/>: a relay that was away).</summary>
+    public async Task RestartAsync()
+    {
+        Stop();
+        process.Dispose();
+        process = await ListenAsync(Port, directory);
+    }
+
+    static async Task<System.Diagnostics.Process> ListenAsync(int port, string directory)
+    {
         var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", directory])
         {
             RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
@@ -174,7 +187,7 @@ public sealed class SmtpSink : IAsyncDisposable
             {
                 using var client = new System.Net.Sockets.TcpClient();
                 await client.ConnectAsync("127.0.0.1", port);
-                return new SmtpSink(process, directory, port);
+                return process;
             }
             catch (System.Net.Sockets.SocketException)
             {
