@@ -25,6 +25,44 @@ public sealed class StorageContractTests(DatabaseProvider provider)
     }
 
     [Test]
+    public async Task WriteTransactions_OnTwoConnections_TakeTurns_AndOneConnectionMayWriteAgainAfterCommitting()
+    {
+        if (provider != DatabaseProvider.Sqlite) Assert.Ignore("SQLite only: SQL Server's writers of different rows do not wait for each other.");
+        await database.Migrator().MigrateAsync();
+        var db = database.Db();
+        await using var first = await db.OpenAsync();
+        var firstTransaction = await db.BeginAsync(first);
+        await first.ExecuteAsync("INSERT INTO audit_log (at_utc, actor, tenant_id, action, subject, detail) VALUES (@Now, 'a', NULL, 'first', 'x', NULL)",
+            new { Now = DateTimeOffset.UtcNow }, firstTransaction);
+
+        var second = Task.Run(async () =>
+        {
+            await using var connection = await db.OpenAsync();
+            await using var transaction = await db.BeginAsync(connection);
+            await connection.ExecuteAsync("INSERT INTO audit_log (at_utc, actor, tenant_id, action, subject, detail) VALUES (@Now, 'b', NULL, 'second', 'x', NULL)",
+                new { Now = DateTimeOffset.UtcNow }, transaction);
+            await transaction.CommitAsync();
+        });
+        await Task.Delay(300);
+        Assert.That(second.IsCompleted, Is.False, "the second writer waits while the first holds its transaction");
+
+        await firstTransaction.CommitAsync();
+        await firstTransaction.DisposeAsync();
+        // The same connection begins again without waiting for itself.
+        await using (var again = await db.BeginAsync(first))
+        {
+            await first.ExecuteAsync("INSERT INTO audit_log (at_utc, actor, tenant_id, action, subject, detail) VALUES (@Now, 'a', NULL, 'again', 'x', NULL)",
+                new { Now = DateTimeOffset.UtcNow }, again);
+            await again.CommitAsync();
+        }
+        await first.CloseAsync();
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await using var check = await db.OpenAsync();
+        Assert.That(await check.QueryAsync<string>("SELECT action FROM audit_log ORDER BY id"), Is.EqualTo(new[] { "first", "again", "second" }));
+    }
+
+    [Test]
     public async Task Migrate_FromEmpty_AppliesEveryScriptAndRecordsTheVersion()
     {
         var migrator = database.Migrator();
