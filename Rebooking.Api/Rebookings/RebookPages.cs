@@ -89,7 +89,7 @@ public static class RebookPages
         dt { font-weight: 600; margin-top: 0.5rem; } dd { margin: 0; }
         .appointment h2 { margin-top: 0.25rem; }
         .offers { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
-        .offers form { margin: 0; }
+        form { margin: 0; }
         button { font: inherit; width: 100%; min-height: 56px; padding: 0.75rem 1rem; border-radius: 6px; cursor: pointer;
                  border: 2px solid var(--accent); background: var(--accent); color: #fff; text-align: left; }
         button .time { font-weight: 700; }
