@@ -167,10 +167,10 @@ public sealed partial class ResilienceTests
     {
         var put = await http.PutAsJsonAsync("/api/tenants/velbert", RebookingApp.TenantBody());
         Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
-        var first = DateTimeOffset.Parse(Local(day, "07:00"), CultureInfo.InvariantCulture);
+        var first = Local(day, "07:00");
         var rows = Enumerable.Range(0, Bookings).Select(i =>
         {
-            var start = first.AddSeconds(i * 6).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+            var start = SixSecondsApart(first, i);
             var office = (i % 3) switch { 0 => "mitte", 1 => "langenberg", _ => "neviges" };
             return (i % 10) switch
             {

@@ -17,17 +17,10 @@ public sealed class WorkerCrashTests
         await app.PutTenantAsync("velbert");
         await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, bookings)
             .Select(i => Booking($"K{i:0000}", (i % 3) switch { 0 => "mitte", 1 => "langenberg", _ => "neviges" }, "personalausweis",
-                DateTimeOffset.Parse(Full("07:00")).AddSeconds(i * 6).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-                phone: i % 10 == 0 ? null : "0171 2345678")).ToArray());
+                SixSecondsApart("07:00", i), phone: i % 10 == 0 ? null : "0171 2345678")).ToArray());
         var outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
 
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Rebooking"] = app.Database.ConnectionString,
-            ["Outages__BatchSize"] = "10",
-            ["Outages__Lease"] = "00:00:02",
-            ["Worker__PollInterval"] = "00:00:00.200",
-        };
+        var environment = app.WorkerEnvironment(TimeSpan.FromSeconds(2));
         var directory = Directory.CreateTempSubdirectory("rebooking-worker-").FullName;
         var killed = 0;
         var first = AppProcess.Start("Rebooking.Worker", directory, environment);

@@ -17,19 +17,11 @@ public sealed partial class WorkerOperationsTests
         await using var app = await RebookingApp.StartAsync();
         await app.PutTenantAsync("velbert");
         await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, bookings)
-            .Select(i => Booking($"T{i:0000}", "mitte", "personalausweis",
-                DateTimeOffset.Parse(Full("07:00"), CultureInfo.InvariantCulture).AddSeconds(i * 6).ToString("yyyy-MM-dd'T'HH:mm:sszzz"))).ToArray());
+            .Select(i => Booking($"T{i:0000}", "mitte", "personalausweis", SixSecondsApart("07:00", i))).ToArray());
         var outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
 
         // Leases of five minutes: if the stopping worker did not hand its work back, nobody could continue within this test.
-        var environment = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings__Rebooking"] = app.Database.ConnectionString,
-            ["Outages__BatchSize"] = "10",
-            ["Outages__Lease"] = "00:05:00",
-            ["Notifications__Lease"] = "00:05:00",
-            ["Worker__PollInterval"] = "00:00:00.200",
-        };
+        var environment = app.WorkerEnvironment(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5));
         var directory = Directory.CreateTempSubdirectory("rebooking-sigterm-").FullName;
         await using var first = AppProcess.Start("Rebooking.Worker", directory, environment);
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -211,17 +211,9 @@ public sealed class DispatcherTests
     [Test]
     public async Task TwoDispatchersOnOneDatabase_SendEveryMessageExactlyOnce()
     {
-        await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, 300)
-            .Select(i => Booking($"P{i:000}", "mitte", "personalausweis", DateTimeOffset.Parse(Full("14:00")).AddSeconds(i * 10).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-                phone: $"0172 {2000000 + i}")).ToArray());
-        await app.PatchAsync(outage);
-        await app.ProcessAsync();
-        twilio.Latency = TimeSpan.FromMilliseconds(5);
-        NotificationDispatcher Make(string name) => new(app.Db, app.Services.GetRequiredService<NotificationChannels>(), app.Clock,
-            Options.Create(new NotificationOptions { Concurrency = 8, BatchSize = 20 }), Options.Create(new RebookingOptions()), new WorkerIdentity(name),
-            NullLogger<NotificationDispatcher>.Instance);
+        await QueueManyAsync();
 
-        await Task.WhenAll(Make("one").RunPendingAsync(), Make("two").RunPendingAsync());
+        await Task.WhenAll(SmallBatches("one").RunPendingAsync(), SmallBatches("two").RunPendingAsync());
 
         var perNumber = twilio.Requests.GroupBy(r => r["To"]).ToList();
         Assert.That(perNumber, Has.Count.EqualTo(303));
@@ -233,18 +225,11 @@ public sealed class DispatcherTests
     public async Task OverlappingRunsUnderOneWorkerName_SendEveryMessageExactlyOnce()
     {
         // What a scheduler firing again before the last run ended amounts to: several loops in one process, one worker name.
-        await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, 300)
-            .Select(i => Booking($"Q{i:000}", "mitte", "personalausweis", DateTimeOffset.Parse(Full("14:00")).AddSeconds(i * 10).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-                phone: $"0172 {3000000 + i}")).ToArray());
-        await app.PatchAsync(outage);
-        await app.ProcessAsync();
-        twilio.Latency = TimeSpan.FromMilliseconds(5);
-        NotificationDispatcher Make() => new(app.Db, app.Services.GetRequiredService<NotificationChannels>(), app.Clock,
-            Options.Create(new NotificationOptions { Concurrency = 8, BatchSize = 20 }), Options.Create(new RebookingOptions()), new WorkerIdentity("same-process"),
-            NullLogger<NotificationDispatcher>.Instance);
-        var single = Make();
+        await QueueManyAsync();
+        var single = SmallBatches("same-process");
 
-        var handled = await Task.WhenAll(Make().RunPendingAsync(), Make().RunPendingAsync(), Make().RunPendingAsync(), single.RunPendingAsync(), single.RunPendingAsync());
+        var handled = await Task.WhenAll(SmallBatches("same-process").RunPendingAsync(), SmallBatches("same-process").RunPendingAsync(),
+            SmallBatches("same-process").RunPendingAsync(), single.RunPendingAsync(), single.RunPendingAsync());
 
         var perNumber = twilio.Requests.GroupBy(r => r["To"]).ToList();
         Assert.That(perNumber, Has.Count.EqualTo(303));
@@ -254,6 +239,21 @@ public sealed class DispatcherTests
         Assert.That(handled.Sum(), Is.EqualTo(messages));
         Assert.That(handled[3] == 0 || handled[4] == 0, Is.True, "one dispatcher object runs one loop at a time");
     }
+
+    /// <summary>300 more SMS queued (one number each) on top of the set-up's, with a fake Twilio that takes 5 ms.</summary>
+    async Task QueueManyAsync()
+    {
+        await app.ImportAsync("velbert", "bookings", Enumerable.Range(0, 300)
+            .Select(i => Booking($"P{i:000}", "mitte", "personalausweis", DateTimeOffset.Parse(Full("14:00")).AddSeconds(i * 10).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
+                phone: $"0172 {2000000 + i}")).ToArray());
+        await app.PatchAsync(outage);
+        await app.ProcessAsync();
+        twilio.Latency = TimeSpan.FromMilliseconds(5);
+    }
+
+    NotificationDispatcher SmallBatches(string worker) => new(app.Db, app.Services.GetRequiredService<NotificationChannels>(), app.Clock,
+        Options.Create(new NotificationOptions { Concurrency = 8, BatchSize = 20 }), Options.Create(new RebookingOptions()), new WorkerIdentity(worker),
+        NullLogger<NotificationDispatcher>.Instance);
 }
 
 internal static class DispatcherTestExtensions

@@ -23,6 +23,28 @@ public static partial class Scenario
 
     public static string Full(string time) => time.Contains('T') ? time : $"2021-05-06T{time}:00+02:00";
 
+    /// <summary>The start of the <paramref name="index"/>th of many bookings six seconds apart from <paramref name="first"/> (as <see cref="Full"/> reads it).</summary>
+    public static string SixSecondsApart(string first, int index) =>
+        DateTimeOffset.Parse(Full(first), System.Globalization.CultureInfo.InvariantCulture).AddSeconds(index * 6)
+            .ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The environment of a real Rebooking.Worker on the app's database: batches of ten and a 200 ms poll, so
+    /// a test can catch it in the middle of an outage; leases as the test needs them.
+    /// </summary>
+    public static Dictionary<string, string?> WorkerEnvironment(this RebookingApp app, TimeSpan outageLease, TimeSpan? notificationLease = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__Rebooking"] = app.Database.ConnectionString,
+            ["Outages__BatchSize"] = "10",
+            ["Outages__Lease"] = outageLease.ToString("c"),
+            ["Worker__PollInterval"] = "00:00:00.200",
+        };
+        if (notificationLease is { } lease) environment["Notifications__Lease"] = lease.ToString("c");
+        return environment;
+    }
+
     public static object Declare(string start, string? end, string[]? offices = null, string[]? services = null, string[]? exempt = null, bool notify = true) => new
     {
         start = Full(start), end = end is null ? null : Full(end), officeIds = offices, serviceIds = services, exemptServiceIds = exempt,
