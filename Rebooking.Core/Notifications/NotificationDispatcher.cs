@@ -48,9 +48,10 @@ public sealed class NotificationDispatcher(
         var owner = "";
         try
         {
-            await CountWaitingAsync(ct);
             while (!ct.IsCancellationRequested)
             {
+                // A run lasts until the queue is empty, minutes on an outage day: the depth is counted before every batch.
+                await CountWaitingAsync(ct);
                 // Each batch is leased under a name of its own, so nothing but this batch's own messages is ever
                 // read back as "mine" — not even by another run in the same process.
                 owner = $"{worker.Name}/{Guid.NewGuid().ToString("N")[..8]}";

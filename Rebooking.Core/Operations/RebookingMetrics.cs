@@ -24,7 +24,7 @@ public sealed class RebookingMetrics : IDisposable
     readonly Counter<long> reinstated;
     long queueDepth = -1;
 
-    /// <param name="factory">The host's meter factory; without one (tests, benchmarks) a private meter that nobody listens to.</param>
+    /// <param name="factory">The host's meter factory; without one (tests, benchmarks) a meter of this instance's own.</param>
     public RebookingMetrics(IMeterFactory? factory = null)
     {
         meter = factory?.Create(MeterName) ?? new Meter(MeterName);
@@ -33,7 +33,7 @@ public sealed class RebookingMetrics : IDisposable
         failed = meter.CreateCounter<long>("rebooking.notifications.failed", "{message}",
             "Messages that ended without reaching the citizen (reason: permanent, no-channel, withdrawn).");
         retried = meter.CreateCounter<long>("rebooking.notifications.retried", "{attempt}",
-            "Attempts that will be repeated later (reason: transient, ambiguous, waiting).");
+            "Attempts that will be repeated later (reason: transient, ambiguous, fallback-to-email, waiting).");
         sendDuration = meter.CreateHistogram("rebooking.notification.send.duration", "s",
             "How long one call to the provider took.", advice: Buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30));
         dispatchLatency = meter.CreateHistogram("rebooking.notification.dispatch.latency", "s",

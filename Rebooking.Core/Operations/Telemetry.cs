@@ -31,7 +31,7 @@ public static class Telemetry
     /// </summary>
     static readonly string[] Meters = [RebookingMetrics.MeterName, "System.Runtime", "Microsoft.AspNetCore.Hosting", "System.Net.Http"];
 
-    /// <summary>Registers <see cref="RebookingMetrics"/> and, when <c>Metrics:Url</c> is set, a Prometheus scrape endpoint for this process.</summary>
+    /// <summary>Registers <see cref="RebookingMetrics"/> and, when <c>Metrics:Port</c> is set, a Prometheus scrape endpoint for this process.</summary>
     public static IHostApplicationBuilder AddRebookingTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp => new RebookingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
