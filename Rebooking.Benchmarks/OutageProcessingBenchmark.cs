@@ -50,8 +50,7 @@ public class OutageProcessingBenchmark
     [Benchmark(Description = "OutageProcessor, accepted to processingComplete")]
     public void ProcessOutage()
     {
-        var processor = new OutageProcessor(db, TimeProvider.System, Options.Create(new OutageOptions()), new WorkerIdentity("bench"),
-            NullLogger<OutageProcessor>.Instance);
+        var processor = BenchmarkData.Processor(db, "bench");
         if (processor.RunPendingAsync().GetAwaiter().GetResult() != 1) throw new InvalidOperationException("The outage was not processed.");
     }
 }
@@ -59,6 +58,10 @@ public class OutageProcessingBenchmark
 /// <summary>Data for the benchmarks: a tenant with three offices, bookings over ten days, one outage over all of them.</summary>
 internal static class BenchmarkData
 {
+    /// <summary>A worker's outage processor with the default options (batches of 1,000).</summary>
+    public static OutageProcessor Processor(Db db, string worker) =>
+        new(db, TimeProvider.System, Options.Create(new OutageOptions()), new WorkerIdentity(worker), NullLogger<OutageProcessor>.Instance);
+
     /// <summary>The first appointment; the outage covers 30 days from here.</summary>
     public static readonly DateTimeOffset First = new(2030, 3, 4, 7, 0, 0, TimeSpan.Zero);
 

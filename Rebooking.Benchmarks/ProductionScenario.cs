@@ -75,8 +75,7 @@ internal static partial class ProductionScenario
 
     static async Task<TimeSpan> ProcessAsync(Db db, int workers)
     {
-        var processors = Enumerable.Range(0, workers).Select(i => new OutageProcessor(db, TimeProvider.System,
-            Options.Create(new OutageOptions()), new WorkerIdentity($"worker-{i}"), NullLogger<OutageProcessor>.Instance)).ToList();
+        var processors = Enumerable.Range(0, workers).Select(i => BenchmarkData.Processor(db, $"worker-{i}")).ToList();
         var clock = Stopwatch.StartNew();
         var synced = (await Task.WhenAll(processors.Select(p => p.RunPendingAsync()))).Sum();
         clock.Stop();
@@ -86,17 +85,7 @@ internal static partial class ProductionScenario
 
     static async Task<(TimeSpan Took, int Sent)> DispatchAsync(Db db, FakeTwilioListener twilio, int workers)
     {
-        var options = new TwilioOptions
-        {
-            AccountSid = FakeTwilioListener.AccountSid, AuthToken = "token", From = "Buergeramt", BaseUrl = twilio.BaseUrl, RatePerSecond = 0,
-        };
-        var dispatchers = Enumerable.Range(0, workers).Select(i =>
-        {
-            var channel = new TwilioSmsChannel(new TwilioClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), options), options);
-            return new NotificationDispatcher(db, new NotificationChannels(channel, null), TimeProvider.System,
-                Options.Create(new NotificationOptions { Concurrency = 64, BatchSize = 256 }), Options.Create(new RebookingOptions()),
-                new WorkerIdentity($"worker-{i}"), NullLogger<NotificationDispatcher>.Instance);
-        }).ToList();
+        var dispatchers = Enumerable.Range(0, workers).Select(i => DispatchThroughputBenchmark.SmsDispatcher(db, twilio, 0, $"worker-{i}")).ToList();
         var clock = Stopwatch.StartNew();
         var sent = (await Task.WhenAll(dispatchers.Select(d => d.RunPendingAsync()))).Sum();
         return (clock.Elapsed, sent);
@@ -203,7 +192,7 @@ internal static partial class ProductionScenario
             for (var i = 0; i < slots; i++)
                 await connection.ExecuteAsync("""
                     INSERT INTO slots (tenant_id, office_id, service_id, start_utc, end_utc, capacity, booked)
-                    SELECT 'kommune-1', @Office, NULL, @Start, @End, @Capacity, 0
+                    VALUES ('kommune-1', @Office, NULL, @Start, @End, @Capacity, 0)
                     """, new { Office = (i % 3) switch { 0 => "a", 1 => "b", _ => "c" }, Start = day.AddMinutes(15 * i), End = day.AddMinutes(15 * i + 15), Capacity = capacity });
             return day;
         }

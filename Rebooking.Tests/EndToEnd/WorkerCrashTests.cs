@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Dapper;
 using Rebooking.Tests.Support;
 using static Rebooking.Tests.Support.Scenario;
 
@@ -47,17 +44,8 @@ public sealed class WorkerCrashTests
         // Two fresh workers take over once the dead one's lease has run out.
         await using var second = AppProcess.Start("Rebooking.Worker", directory, environment);
         await using var third = AppProcess.Start("Rebooking.Worker", directory, environment);
-        var stats = default(JsonElement);
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < until)
-        {
-            stats = await app.Admin().GetFromJsonAsync<JsonElement>($"/api/tenants/velbert/outages/{outage}/stats");
-            AssertInvariants(stats);
-            if (stats.GetProperty("processingComplete").GetBoolean()) break;
-            await Task.Delay(200);
-        }
+        var stats = await app.WaitForStatsAsync("velbert", outage, s => s.GetProperty("processingComplete").GetBoolean(), TimeSpan.FromSeconds(90), second, third);
 
-        Assert.That(stats.GetProperty("processingComplete").GetBoolean(), Is.True, second.Output + third.Output);
         Assert.That(stats.GetProperty("affected").GetInt32(), Is.EqualTo(bookings));
         Assert.That(stats.GetProperty("contact").GetProperty("unreachable").GetInt32(), Is.EqualTo(bookings / 10));
         Assert.That(await app.ScalarAsync<int>("SELECT COUNT(DISTINCT booking_id) FROM affected_bookings"), Is.EqualTo(bookings));

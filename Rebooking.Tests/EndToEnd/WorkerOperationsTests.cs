@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rebooking.Tests.Support;
@@ -49,7 +48,7 @@ public sealed partial class WorkerOperationsTests
         // The next worker continues at once: a lease of five minutes would otherwise hold it back.
         var started = DateTime.UtcNow;
         await using var second = AppProcess.Start("Rebooking.Worker", directory, environment);
-        var stats = await WaitForAsync(app, outage, s => s.GetProperty("processingComplete").GetBoolean() && s.GetProperty("contact").GetProperty("pending").GetInt32() == 0,
+        var stats = await app.WaitForStatsAsync("velbert", outage, s => s.GetProperty("processingComplete").GetBoolean() && s.GetProperty("contact").GetProperty("pending").GetInt32() == 0,
             TimeSpan.FromSeconds(90), second);
         Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromMinutes(2)));
         Assert.That(stats.GetProperty("affected").GetInt32(), Is.EqualTo(bookings));
@@ -82,7 +81,7 @@ public sealed partial class WorkerOperationsTests
         foreach (var (key, value) in twilio.Settings()) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var directory = Directory.CreateTempSubdirectory("rebooking-metrics-").FullName;
         await using var worker = AppProcess.Start("Rebooking.Worker", directory, environment);
-        await WaitForAsync(app, outage, s => s.GetProperty("contact").GetProperty("notified").GetInt32() == bookings, TimeSpan.FromSeconds(60), worker);
+        await app.WaitForStatsAsync("velbert", outage, s => s.GetProperty("contact").GetProperty("notified").GetInt32() == bookings, TimeSpan.FromSeconds(60), worker);
 
         using var http = new HttpClient();
         var metrics = "";
@@ -127,22 +126,6 @@ public sealed partial class WorkerOperationsTests
     static bool HasScope(JsonElement line, string key, string? value) =>
         line.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray().Any(s =>
             s.ValueKind == JsonValueKind.Object && s.TryGetProperty(key, out var v) && (value is null || v.ToString() == value));
-
-    internal static async Task<JsonElement> WaitForAsync(RebookingApp app, Guid outage, Func<JsonElement, bool> done, TimeSpan timeout, AppProcess worker)
-    {
-        var stats = default(JsonElement);
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            stats = await app.Admin().GetFromJsonAsync<JsonElement>($"/api/tenants/velbert/outages/{outage}/stats");
-            AssertInvariants(stats);
-            if (done(stats)) return stats;
-            Assert.That(worker.HasExited, Is.False, worker.Output);
-            await Task.Delay(200);
-        }
-        Assert.Fail($"not done within {timeout}: {stats}\n{worker.Output}");
-        return stats;
-    }
 
     [GeneratedRegex(@"\s([0-9.eE+-]+|NaN)(\s+\d+)?\s*$")]
     private static partial Regex SampleValue();

@@ -71,6 +71,28 @@ public static partial class Scenario
         return stats;
     }
 
+    /// <summary>
+    /// Polls the outage's stats until <paramref name="done"/>, checking the invariants on every answer, while
+    /// real worker processes do the work; fails with the figures and the workers' output when one of them
+    /// exits or the time runs out.
+    /// </summary>
+    public static async Task<JsonElement> WaitForStatsAsync(this RebookingApp app, string tenant, Guid outage, Func<JsonElement, bool> done,
+        TimeSpan timeout, params AppProcess[] workers)
+    {
+        var stats = default(JsonElement);
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            stats = await app.Admin().GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/outages/{outage}/stats");
+            AssertInvariants(stats);
+            if (done(stats)) return stats;
+            foreach (var worker in workers) Assert.That(worker.HasExited, Is.False, worker.Output);
+            await Task.Delay(200);
+        }
+        Assert.Fail($"not done within {timeout}: {stats}\n{string.Join("\n---\n", workers.Select(w => w.Output))}");
+        return stats;
+    }
+
     /// <summary>The contract's invariants: affected = notified + unreachable + pending = open + rebooked + declined + reinstated; delivered ≤ notified.</summary>
     public static void AssertInvariants(JsonElement stats)
     {
