@@ -20,6 +20,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRebookingCore();
 builder.AddStaffAuth();
+builder.AddSharedKeyRing();
+builder.AddDrain();
 builder.AddProblemAnswers();
 builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
@@ -40,6 +42,7 @@ app.UseAntiforgery();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
+app.MapProbes();
 app.MapTwilioWebhooks();
 app.MapRebookPages();
 app.MapStatusPages();
@@ -52,6 +55,7 @@ console.MapHotline();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();
+api.MapKeyRing();
 api.MapRegionalIncidents();
 api.MapDevOutbox();
 api.MapRebook();
