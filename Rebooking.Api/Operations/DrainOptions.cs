@@ -7,11 +7,11 @@ public sealed class DrainOptions
 
     /// <summary>
     /// How long the host keeps serving, with <c>/health/ready</c> at 503 and <c>Connection: close</c> on every
-    /// answer, before it closes its listener: at least the load balancer's check interval times its failure threshold.
+    /// answer, before it stops: at least the load balancer's check interval times its failure threshold.
     /// </summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>After the listener closed: how long requests already in flight may take to finish before they are cut.</summary>
+    /// <summary>After the delay: how long requests still in flight may take to finish before the host stops anyway and cuts them.</summary>
     public TimeSpan GraceTime { get; set; } = TimeSpan.FromSeconds(30);
 
     public IEnumerable<string> Errors()

@@ -23,10 +23,11 @@ public static class ProbeApi
         var errors = settings.Errors().ToList();
         if (errors.Count > 0) throw new OptionsValidationException(DrainOptions.Section, typeof(DrainOptions), errors);
         builder.Services.AddOptions<DrainOptions>().Bind(section);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Delay + settings.GraceTime);
+        // Delay, then the wait for requests in flight (at most the grace time), then Kestrel's own stop: a few seconds more.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Delay + settings.GraceTime + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton<HostDrain>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HostDrain>());
-        builder.Services.AddTransient<IStartupFilter, CloseConnectionsWhileDraining>();
+        builder.Services.AddTransient<IStartupFilter, TrackRequestsInFlight>();
         return builder;
     }
 
@@ -65,16 +66,12 @@ public static class ProbeApi
     static JsonHttpResult<ProbeResponse> Unavailable(ProbeResponse answer) =>
         TypedResults.Json(answer, statusCode: StatusCodes.Status503ServiceUnavailable);
 
-    /// <summary>While draining, every answer closes its connection, so clients open their next one elsewhere.</summary>
-    sealed class CloseConnectionsWhileDraining(HostDrain drain) : IStartupFilter
+    /// <summary>First in the pipeline: <see cref="HostDrain"/> counts every request, and closes connections while draining.</summary>
+    sealed class TrackRequestsInFlight(HostDrain drain) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (drain.IsDraining) context.Response.Headers.Connection = "close";
-                return nextMiddleware(context);
-            });
+            app.Use(drain.TrackAsync);
             next(app);
         };
     }
