@@ -1,4 +1,9 @@
+using System.Xml.Linq;
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
+using Rebooking.Access;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rebooking.Data;
 using Rebooking.Tenants;
@@ -60,6 +65,45 @@ public sealed class StorageContractTests(DatabaseProvider provider)
 
         await using var check = await db.OpenAsync();
         Assert.That(await check.QueryAsync<string>("SELECT action FROM audit_log ORDER BY id"), Is.EqualTo(new[] { "first", "again", "second" }));
+    }
+
+    [Test]
+    public async Task DataProtectionKeys_StoredThroughOneHost_AreReadByAnother_InTheOrderWritten()
+    {
+        await database.Migrator().MigrateAsync();
+        var first = new DataProtectionKeyRepository(database.Db(), TimeProvider.System);
+        var second = new DataProtectionKeyRepository(database.Db(), TimeProvider.System);
+        Assert.That(await second.LatestAsync(CancellationToken.None), Is.Zero, "an empty ring");
+
+        first.StoreElement(new XElement("key", new XAttribute("id", "a"), "Schlüssel ä"), "key-a");
+        var afterOne = await second.LatestAsync(CancellationToken.None);
+        first.StoreElement(new XElement("revocation", new XAttribute("id", "b")), "revocation-b");
+
+        var read = second.GetAllElements();
+        Assert.That(read.Select(e => (string?)e.Attribute("id")), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(read.First().Value, Is.EqualTo("Schlüssel ä"));
+        Assert.That(await second.LatestAsync(CancellationToken.None), Is.GreaterThan(afterOne), "another host sees that the ring changed");
+    }
+
+    [Test]
+    public async Task APayloadProtectedByOneHost_IsUnprotectedByAnother_ThroughTheKeysInTheDatabase()
+    {
+        await database.Migrator().MigrateAsync();
+        var protectedText = Protector(database.Db()).Protect("Sitzung der Sachbearbeitung");
+
+        Assert.That(Protector(database.Db()).Unprotect(protectedText), Is.EqualTo("Sitzung der Sachbearbeitung"));
+        await using var connection = await database.Db().OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM data_protection_keys WHERE friendly_name LIKE 'key-%'"), Is.EqualTo(1));
+    }
+
+    /// <summary>A host's data protection as the Api configures it: the application name and the key ring in the database.</summary>
+    static IDataProtector Protector(Db db)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().SetApplicationName(Rebooking.Api.Access.KeyRingSetup.ApplicationName);
+        services.Configure<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyRepository(db, TimeProvider.System));
+        return services.BuildServiceProvider().GetDataProtector("storage-contract");
     }
 
     [Test]
