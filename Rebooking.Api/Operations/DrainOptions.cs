@@ -7,7 +7,8 @@ public sealed class DrainOptions
 
     /// <summary>
     /// How long the host keeps serving, with <c>/health/ready</c> at 503 and <c>Connection: close</c> on every
-    /// answer, before it stops: at least the load balancer's check interval times its failure threshold.
+    /// answer, before it stops: at least the load balancer's check interval times its failure threshold. Skipped
+    /// when nothing ever asked this host for <c>/health/ready</c> (no balancer to notice).
     /// </summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(10);
 

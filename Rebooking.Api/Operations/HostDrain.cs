@@ -17,7 +17,11 @@ namespace Rebooking.Api.Operations;
 public sealed class HostDrain(IOptions<DrainOptions> options, TimeProvider clock, ILogger<HostDrain> logger) : IHostedLifecycleService
 {
     volatile bool draining;
+    volatile bool probed;
     int inFlight;
+
+    /// <summary>Called by <c>/health/ready</c>: from then on a load balancer is known to watch this host.</summary>
+    public void ReadinessAsked() => probed = true;
 
     /// <summary>True from the stop signal on.</summary>
     public bool IsDraining => draining;
@@ -49,11 +53,12 @@ public sealed class HostDrain(IOptions<DrainOptions> options, TimeProvider clock
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         draining = true;
-        logger.LogInformation("Stopping: draining for {Delay} before closing the listener, then up to {Grace} for requests in flight",
-            options.Value.Delay, options.Value.GraceTime);
+        // Nobody asked for readiness, so no balancer has to notice: a single host (Ctrl+C on `dotnet run`) stops at once.
+        var delay = probed ? options.Value.Delay : TimeSpan.Zero;
+        logger.LogInformation("Stopping: draining for {Delay}, then up to {Grace} for requests in flight", delay, options.Value.GraceTime);
         try
         {
-            await Task.Delay(options.Value.Delay, clock, cancellationToken);
+            await Task.Delay(delay, clock, cancellationToken);
             var until = clock.GetUtcNow() + options.Value.GraceTime;
             while (InFlight > 0 && clock.GetUtcNow() < until) await Task.Delay(PollInFlight, clock, cancellationToken);
         }

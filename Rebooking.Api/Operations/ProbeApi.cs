@@ -46,6 +46,7 @@ public static class ProbeApi
     /// <summary>200 when the database answers and is at this build's schema version; 503 while draining or otherwise.</summary>
     static async Task<Results<Ok<ProbeResponse>, JsonHttpResult<ProbeResponse>>> Ready(HostDrain drain, Migrator migrator, CancellationToken ct)
     {
+        drain.ReadinessAsked();
         if (drain.IsDraining) return Unavailable(new ProbeResponse("draining"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ReadyTimeout);
