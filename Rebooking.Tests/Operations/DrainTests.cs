@@ -75,7 +75,7 @@ public sealed class DrainTests
                 }
             }
         })).ToArray();
-        await Task.Delay(1000);
+        await Task.Delay(2000);
 
         // A citizen in the middle of booking: the body arrives slowly, across the signal and the closing of the listener.
         using var slowClient = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
@@ -93,7 +93,7 @@ public sealed class DrainTests
         Assert.That(slowAnswer.Headers.ConnectionClose, Is.True, "while draining, answers close their connection");
         Assert.That(answers.Where(a => a.StartsWith("failed", StringComparison.Ordinal)), Is.Empty, "no request in flight failed");
         Assert.That(answers.Distinct(), Is.SubsetOf(new[] { "200", "409" }), string.Join(", ", answers.Distinct()));
-        Assert.That(answers, Has.Count.GreaterThan(20), "the citizens kept the host busy");
+        Assert.That(answers, Has.Count.GreaterThanOrEqualTo(2 * Citizens), "every citizen viewed and booked at least once (the count depends on the machine's load)");
 
         var ready = probes.Where(p => p.Path == "/health/ready").ToList();
         var live = probes.Where(p => p.Path == "/health/live").ToList();
