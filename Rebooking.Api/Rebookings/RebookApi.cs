@@ -7,8 +7,12 @@ using Rebooking.Rebookings;
 
 namespace Rebooking.Api.Rebookings;
 
+/// <summary>
+/// What a link shows. <see cref="CanChange"/>: a rebooked appointment may still be moved (POST with another
+/// slot) or cancelled (POST .../decline); <see cref="Offers"/> then lists the other free slots.
+/// </summary>
 public sealed record RebookView(string State, RebookBooking Booking, string PublicMessage, IReadOnlyList<OfferResponse> Offers,
-    RebookAppointment? NewBooking, RebookContact Contact);
+    RebookAppointment? NewBooking, RebookContact Contact, string PublicMessageLanguage, bool CanChange, string? ChangeUntil, int Version);
 
 public sealed record RebookBooking(string Ref, string OfficeName, string ServiceName, string Start);
 
@@ -61,7 +65,7 @@ public static class RebookApi
     static async Task<Results<Ok<RebookAppointment>, Conflict<SlotTaken>, ValidationProblem, ProblemHttpResult>> Book(
         string token, BookSlotRequest request, CitizenRebooking rebooking, CancellationToken ct)
     {
-        var (outcome, appointment, booking) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), ct);
+        var (outcome, appointment, booking) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), request.Version, ct);
         switch (outcome)
         {
             case BookingOutcome.Booked:
@@ -71,7 +75,9 @@ public static class RebookApi
             case BookingOutcome.Expired:
                 return ExpiredLink(booking!);
             case BookingOutcome.AlreadyDecided:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked or declined.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been declined, or was changed a moment ago.");
+            case BookingOutcome.TooLate:
+                return TooLate(booking!);
             default:
                 var offers = (await rebooking.OffersAsync(booking!, ct)).Select(o => Describe(o, booking!.Zone)).ToList();
                 return TypedResults.Conflict(new SlotTaken("This slot is no longer free; here are the current offers.", offers));
@@ -85,7 +91,8 @@ public static class RebookApi
         {
             BookingOutcome.Unknown => UnknownLink(),
             BookingOutcome.Expired => ExpiredLink(booking!),
-            BookingOutcome.AlreadyDecided => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked."),
+            BookingOutcome.AlreadyDecided => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been decided or was changed a moment ago."),
+            BookingOutcome.TooLate => TooLate(booking!),
             _ => TypedResults.Ok(await DescribeAsync((await rebooking.FindAsync(token, ct)).Booking!, rebooking, ct)),
         };
     }
@@ -97,7 +104,8 @@ public static class RebookApi
         var appointment = await rebooking.NewAppointmentAsync(b, ct);
         return new RebookView(b.Outcome, new RebookBooking(b.BookingRef, b.OfficeName, b.ServiceName, OffsetTime.Format(b.Start, zone)),
             b.PublicMessage, offers, appointment is null ? null : Appointment(appointment, zone),
-            new RebookContact(b.TenantName, b.ContactPhone, b.ContactEmail, b.ContactWeb));
+            new RebookContact(b.TenantName, b.ContactPhone, b.ContactEmail, b.ContactWeb), b.PublicMessageLanguage,
+            rebooking.CanChange(b), rebooking.ChangeUntil(b) is { } until ? OffsetTime.Format(until, zone) : null, b.Version);
     }
 
     static OfferResponse Describe(Offer o, TimeZoneInfo zone) =>
@@ -108,6 +116,12 @@ public static class RebookApi
 
     static ProblemHttpResult UnknownLink() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown link", detail: "This link is not known. Please check that it was copied completely.");
+
+    /// <summary>410: the rebooked appointment starts within the change cutoff; the office can still help.</summary>
+    static ProblemHttpResult TooLate(LinkedBooking b) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "This appointment can no longer be changed online",
+            detail: $"It starts soon. Please contact {b.TenantName}.",
+            extensions: new Dictionary<string, object?> { ["phone"] = b.ContactPhone, ["web"] = b.ContactWeb, ["email"] = b.ContactEmail });
 
     /// <summary>410, still with the office's phone and web address so the citizen can get help.</summary>
     static ProblemHttpResult ExpiredLink(LinkedBooking b) =>
