@@ -69,6 +69,9 @@ public sealed record DeclareForm(
         if (PublicMessage.Length == 0) errors["publicMessage"] = staff.T("ErrPublicMessageRequired");
         else if (PublicMessage.Length > OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage)
             errors["publicMessage"] = staff.T("ErrPublicMessageTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage);
+        foreach (var (language, message) in PublicMessages ?? new Dictionary<string, string>())
+            if (message.Length > OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage)
+                errors[$"publicMessages.{language}"] = staff.T("ErrPublicMessageTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage);
         if (ExemptServiceIds.Any(ServiceIds.Contains)) errors["exemptServiceIds"] = staff.T("ErrExemptInScope");
         if (errors.Count > 0) return (null, errors);
 

@@ -47,9 +47,24 @@ public static class RebookApi
     public static RouteGroupBuilder MapRebook(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/rebook/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
-        group.MapGet("", View);
-        group.MapPost("", Book).WithValidation();
-        group.MapPost("/decline", Decline);
+        group.MapGet("", View)
+            .WithSummary("What the link shows")
+            .WithDescription("Never changes anything. After rebooking, canChange says whether the new appointment may still be changed or " +
+                "cancelled (until Rebooking:ChangeCutoff before it starts, never after the link expires); offers then lists the other free slots. " +
+                "version changes with every booking, change or cancellation.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("", Book).WithValidation()
+            .WithSummary("Book a slot, or change the rebooked appointment to it")
+            .WithDescription("On an open link: books the slot. On a rebooked link: books it in place of the current appointment in one " +
+                "transaction (the old slot is freed; never two appointments or none) and sends the confirmation again; the .ics keeps its " +
+                "UID and raises SEQUENCE. 409 when the slot is full, the link was declined, or 'version' is given and no longer current " +
+                "(another tab was quicker); 410 when the link expired or the appointment starts within the change cutoff.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("/decline", Decline)
+            .WithSummary("No new appointment needed, or cancel the rebooked one")
+            .WithDescription("On an open link: records that no appointment is needed (idempotent). On a rebooked link: cancels the new " +
+                "appointment, frees its slot and marks the outcome declined; 410 within the change cutoff or after expiry.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         return group;
     }
 
