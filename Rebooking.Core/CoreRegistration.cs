@@ -73,7 +73,8 @@ public static class CoreRegistration
         var twilio = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
         services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section));
-        services.AddOptions<RebookingOptions>().Bind(builder.Configuration.GetSection(RebookingOptions.Section));
+        services.AddOptions<RebookingOptions>().Bind(builder.Configuration.GetSection(RebookingOptions.Section))
+            .Validate(o => o.ChangeCutoff >= TimeSpan.Zero, "Rebooking:ChangeCutoff must not be negative.").ValidateOnStart();
         services.AddHttpClient(nameof(TwilioClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton(sp =>
         {

@@ -81,6 +81,8 @@ T = {
  "ReasonHint": ("Nur für Mitarbeitende sichtbar.", "Seen by staff only."),
  "PublicMessage": ("Nachricht an Bürgerinnen und Bürger", "Message to citizens"),
  "PublicMessageHint": ("Steht in der Absage und auf der Statusseite. Einfache Sprache, höchstens 300 Zeichen.", "Goes into the cancellation and onto the status page. Plain German, at most 300 characters."),
+ "PublicMessagesSummary": ("Nachricht in weiteren Sprachen (freiwillig)", "The message in other languages (optional)"),
+ "PublicMessagesHint": ("Wer eine dieser Sprachen bei der Buchung gewählt hat, bekommt die Nachricht in seiner Sprache; sonst die deutsche. Höchstens 300 Zeichen je Sprache.", "Citizens who chose one of these languages when booking get the message in their language; everyone else gets the German one. At most 300 characters per language."),
  "NotifyChoice": ("Betroffene per SMS oder E-Mail benachrichtigen", "Notify citizens by SMS or e-mail"),
  "ToPreview": ("Weiter zur Vorschau", "Continue to preview"),
  "Cancel": ("Abbrechen", "Cancel"),

@@ -13,14 +13,26 @@ namespace Rebooking.Api.Outages;
 /// </summary>
 public sealed record DeclareForm(
     string Start, string End, bool OpenEnded, IReadOnlyList<string> OfficeIds, IReadOnlyList<string> ServiceIds,
-    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify)
+    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify,
+    IReadOnlyDictionary<string, string>? PublicMessages = null)
 {
     public const string LocalFormat = "yyyy-MM-dd'T'HH:mm";
 
     public static DeclareForm From(IFormCollection form) => new(
         form["start"].ToString().Trim(), form["end"].ToString().Trim(), form["openEnded"] == "true",
         Ids(form, "officeIds"), Ids(form, "serviceIds"), Ids(form, "exemptServiceIds"),
-        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true");
+        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true",
+        Translations(form));
+
+    /// <summary>The translated messages the clerk filled in (fields <c>publicMessages.{language}</c>); empty ones are left out.</summary>
+    static Dictionary<string, string> Translations(IFormCollection form) =>
+        OutageDefinitionValidator<DeclareOutageRequest>.TranslatedLanguages
+            .Select(language => (language, text: form[$"publicMessages.{language}"].ToString().Trim()))
+            .Where(t => t.text.Length > 0)
+            .ToDictionary(t => t.language, t => t.text);
+
+    /// <summary>The translation in <paramref name="language"/>, or "".</summary>
+    public string PublicMessageIn(string language) => PublicMessages?.GetValueOrDefault(language) ?? "";
 
     static List<string> Ids(IFormCollection form, string name) =>
         form[name].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).Distinct().ToList();
@@ -57,11 +69,15 @@ public sealed record DeclareForm(
         if (PublicMessage.Length == 0) errors["publicMessage"] = staff.T("ErrPublicMessageRequired");
         else if (PublicMessage.Length > OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage)
             errors["publicMessage"] = staff.T("ErrPublicMessageTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage);
+        foreach (var (language, message) in PublicMessages ?? new Dictionary<string, string>())
+            if (message.Length > OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage)
+                errors[$"publicMessages.{language}"] = staff.T("ErrPublicMessageTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxPublicMessage);
         if (ExemptServiceIds.Any(ServiceIds.Contains)) errors["exemptServiceIds"] = staff.T("ErrExemptInScope");
         if (errors.Count > 0) return (null, errors);
 
         var request = new DeclareOutageRequest(OffsetTime.Format(start!.Value, zone), end is { } x ? OffsetTime.Format(x, zone) : null,
-            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify);
+            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify,
+            PublicMessages: PublicMessages is { Count: > 0 } ? PublicMessages : null);
         // The API's own rules as the last word: whatever they still refuse is shown under its field.
         var results = new DeclareOutageRequestValidator().Validate(request).Errors
             .Concat(new OutageScopeValidator(tenant).Validate(request).Errors);
@@ -70,7 +86,7 @@ public sealed record DeclareForm(
         return errors.Count > 0 ? (null, errors) : (request, errors);
     }
 
-    static string FieldOf(string property) => property.Split('[', '.')[0] switch
+    static string FieldOf(string property) => property.StartsWith("publicMessages.", StringComparison.Ordinal) ? property : property.Split('[', '.')[0] switch
     {
         var p when p.Length > 0 => char.ToLowerInvariant(p[0]) + p[1..],
         _ => "form",

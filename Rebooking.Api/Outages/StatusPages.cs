@@ -34,7 +34,7 @@ public static class StatusPages
         http.Response.Headers.CacheControl = "public, max-age=30";
         return new RazorComponentResult<StatusPage>(new Dictionary<string, object?>
         {
-            ["Staff"] = new StaffView { Language = lang == "en" ? "en" : "de", Path = $"/status/{tenant}" },
+            ["Staff"] = StatusView.For(lang, $"/status/{tenant}"),
             ["Model"] = new StatusPageModel(data, current, now, lang),
         });
     }

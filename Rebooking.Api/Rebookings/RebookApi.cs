@@ -7,8 +7,12 @@ using Rebooking.Rebookings;
 
 namespace Rebooking.Api.Rebookings;
 
+/// <summary>
+/// What a link shows. <see cref="CanChange"/>: a rebooked appointment may still be moved (POST with another
+/// slot) or cancelled (POST .../decline); <see cref="Offers"/> then lists the other free slots.
+/// </summary>
 public sealed record RebookView(string State, RebookBooking Booking, string PublicMessage, IReadOnlyList<OfferResponse> Offers,
-    RebookAppointment? NewBooking, RebookContact Contact);
+    RebookAppointment? NewBooking, RebookContact Contact, string PublicMessageLanguage, bool CanChange, string? ChangeUntil, int Version);
 
 public sealed record RebookBooking(string Ref, string OfficeName, string ServiceName, string Start);
 
@@ -43,9 +47,24 @@ public static class RebookApi
     public static RouteGroupBuilder MapRebook(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/rebook/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
-        group.MapGet("", View);
-        group.MapPost("", Book).WithValidation();
-        group.MapPost("/decline", Decline);
+        group.MapGet("", View)
+            .WithSummary("What the link shows")
+            .WithDescription("Never changes anything. After rebooking, canChange says whether the new appointment may still be changed or " +
+                "cancelled (until Rebooking:ChangeCutoff before it starts, never after the link expires); offers then lists the other free slots. " +
+                "version changes with every booking, change or cancellation.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("", Book).WithValidation()
+            .WithSummary("Book a slot, or change the rebooked appointment to it")
+            .WithDescription("On an open link: books the slot. On a rebooked link: books it in place of the current appointment in one " +
+                "transaction (the old slot is freed; never two appointments or none) and sends the confirmation again; the .ics keeps its " +
+                "UID and raises SEQUENCE. 409 when the slot is full, the link was declined, or 'version' is given and no longer current " +
+                "(another tab was quicker); 410 when the link expired or the appointment starts within the change cutoff.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("/decline", Decline)
+            .WithSummary("No new appointment needed, or cancel the rebooked one")
+            .WithDescription("On an open link: records that no appointment is needed (idempotent). On a rebooked link: cancels the new " +
+                "appointment, frees its slot and marks the outcome declined; 410 within the change cutoff or after expiry.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         return group;
     }
 
@@ -61,7 +80,7 @@ public static class RebookApi
     static async Task<Results<Ok<RebookAppointment>, Conflict<SlotTaken>, ValidationProblem, ProblemHttpResult>> Book(
         string token, BookSlotRequest request, CitizenRebooking rebooking, CancellationToken ct)
     {
-        var (outcome, appointment, booking) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), ct);
+        var (outcome, appointment, booking) = await rebooking.BookAsync(token, long.Parse(request.SlotId!), request.Version, ct);
         switch (outcome)
         {
             case BookingOutcome.Booked:
@@ -71,7 +90,9 @@ public static class RebookApi
             case BookingOutcome.Expired:
                 return ExpiredLink(booking!);
             case BookingOutcome.AlreadyDecided:
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked or declined.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been declined, or was changed a moment ago.");
+            case BookingOutcome.TooLate:
+                return TooLate(booking!);
             default:
                 var offers = (await rebooking.OffersAsync(booking!, ct)).Select(o => Describe(o, booking!.Zone)).ToList();
                 return TypedResults.Conflict(new SlotTaken("This slot is no longer free; here are the current offers.", offers));
@@ -85,7 +106,8 @@ public static class RebookApi
         {
             BookingOutcome.Unknown => UnknownLink(),
             BookingOutcome.Expired => ExpiredLink(booking!),
-            BookingOutcome.AlreadyDecided => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been rebooked."),
+            BookingOutcome.AlreadyDecided => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This appointment has already been decided or was changed a moment ago."),
+            BookingOutcome.TooLate => TooLate(booking!),
             _ => TypedResults.Ok(await DescribeAsync((await rebooking.FindAsync(token, ct)).Booking!, rebooking, ct)),
         };
     }
@@ -97,7 +119,8 @@ public static class RebookApi
         var appointment = await rebooking.NewAppointmentAsync(b, ct);
         return new RebookView(b.Outcome, new RebookBooking(b.BookingRef, b.OfficeName, b.ServiceName, OffsetTime.Format(b.Start, zone)),
             b.PublicMessage, offers, appointment is null ? null : Appointment(appointment, zone),
-            new RebookContact(b.TenantName, b.ContactPhone, b.ContactEmail, b.ContactWeb));
+            new RebookContact(b.TenantName, b.ContactPhone, b.ContactEmail, b.ContactWeb), b.PublicMessageLanguage,
+            rebooking.CanChange(b), rebooking.ChangeUntil(b) is { } until ? OffsetTime.Format(until, zone) : null, b.Version);
     }
 
     static OfferResponse Describe(Offer o, TimeZoneInfo zone) =>
@@ -108,6 +131,12 @@ public static class RebookApi
 
     static ProblemHttpResult UnknownLink() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown link", detail: "This link is not known. Please check that it was copied completely.");
+
+    /// <summary>410: the rebooked appointment starts within the change cutoff; the office can still help.</summary>
+    static ProblemHttpResult TooLate(LinkedBooking b) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "This appointment can no longer be changed online",
+            detail: $"It starts soon. Please contact {b.TenantName}.",
+            extensions: new Dictionary<string, object?> { ["phone"] = b.ContactPhone, ["web"] = b.ContactWeb, ["email"] = b.ContactEmail });
 
     /// <summary>410, still with the office's phone and web address so the citizen can get help.</summary>
     static ProblemHttpResult ExpiredLink(LinkedBooking b) =>

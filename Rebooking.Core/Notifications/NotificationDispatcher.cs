@@ -164,7 +164,7 @@ public sealed class NotificationDispatcher(
 
     MessageFacts Facts(Claimed m, string link) => new(
         m.Kind, m.Language, m.TenantName, OffsetTime.Zone(m.TimeZone), m.TenantPhone, m.OfficeName, m.OfficeAddress, m.ServiceName,
-        m.Start, m.End, m.PublicMessage, m.CitizenName, link, m.BookingRef);
+        m.Start, m.End, m.PublicMessage, m.CitizenName, link, m.BookingRef, m.Revision);
 
     Task<bool> MarkInFlightAsync(Claimed message, INotificationChannel channel, string to, string token, OutgoingMessage outgoing, CancellationToken ct) =>
         db.InTransactionAsync(async (connection, transaction) =>
@@ -286,6 +286,8 @@ public sealed class NotificationDispatcher(
         public string BookingRef { get; init; } = "";
         public DateTimeOffset Start { get; init; }
         public DateTimeOffset End { get; init; }
+        /// <summary>How often the booking was changed through the citizen's link: the .ics SEQUENCE.</summary>
+        public int Revision { get; init; }
         public string OfficeName { get; init; } = "";
         public string? OfficeAddress { get; init; }
         public string ServiceName { get; init; } = "";

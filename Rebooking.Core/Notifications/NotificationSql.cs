@@ -32,9 +32,9 @@ internal static class NotificationSql
         SELECT n.id AS Id, n.lease_owner AS Owner, n.kind AS Kind, n.channel AS Channel, n.attempts AS Attempts, n.in_flight AS InFlight,
                n.body_hash AS BodyHash, n.attempted_at AS AttemptedAt, n.created_at AS QueuedAt, n.affected_id AS AffectedId,
                b.phone AS Phone, b.phone_kind AS PhoneKind, b.email AS Email, b.language AS Language, b.name AS CitizenName,
-               b.external_ref AS BookingRef, b.start_utc AS Start, b.end_utc AS "End",
+               b.external_ref AS BookingRef, b.start_utc AS Start, b.end_utc AS "End", b.revision AS Revision,
                f.name AS OfficeName, f.address AS OfficeAddress, s.name AS ServiceName,
-               t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS TenantPhone, o.public_message AS PublicMessage,
+               t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS TenantPhone, COALESCE(m.message, o.public_message) AS PublicMessage,
                (SELECT c.status FROM notifications c WHERE c.affected_id = n.affected_id AND c.kind = 'cancellation') AS CancellationStatus
         FROM notifications n
         JOIN bookings b ON b.id = n.booking_id
@@ -43,6 +43,7 @@ internal static class NotificationSql
         JOIN services s ON s.tenant_id = b.tenant_id AND s.id = b.service_id
         LEFT JOIN affected_bookings a ON a.id = n.affected_id
         LEFT JOIN outages o ON o.id = a.outage_id
+        LEFT JOIN outage_messages m ON m.outage_id = o.id AND m.language = b.language
         WHERE n.lease_owner = @Owner AND n.status = 'sending'
         """;
 

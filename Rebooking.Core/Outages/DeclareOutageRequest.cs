@@ -14,6 +14,8 @@ public interface IOutageDefinition
     IReadOnlyList<string>? ExemptServiceIds { get; }
     string? Reason { get; }
     string? PublicMessage { get; }
+    /// <summary>Optional translations of <see cref="PublicMessage"/> (which stays the German one), by language: en, tr, uk, ar.</summary>
+    IReadOnlyDictionary<string, string>? PublicMessages { get; }
     bool? Notify { get; }
     /// <summary>Must be true for a window longer than <see cref="OutageDefinitionValidator{T}.MaxWindowDays"/> days.</summary>
     bool? ConfirmLongWindow { get; }
@@ -23,16 +25,16 @@ public interface IOutageDefinition
 public sealed record DeclareOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
     IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify = true,
-    bool? ConfirmLongWindow = false) : IOutageDefinition;
+    bool? ConfirmLongWindow = false, IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition;
 
 /// <summary>Body of <c>POST /api/outages</c>: one outage in each of <see cref="Tenants"/>.</summary>
 public sealed record DeclareRegionalOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
     IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify,
-    bool? ConfirmLongWindow, IReadOnlyList<string>? Tenants) : IOutageDefinition
+    bool? ConfirmLongWindow, IReadOnlyList<string>? Tenants, IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition
 {
     public DeclareOutageRequest ForTenant() =>
-        new(Start, End, OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify, ConfirmLongWindow);
+        new(Start, End, OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify, ConfirmLongWindow, PublicMessages);
 }
 
 /// <summary>The checks that need no tenant data: times with offsets, a sane window, bounded texts.</summary>
@@ -40,6 +42,9 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
 {
     public const int MaxWindowDays = 31;
     public const int MaxPublicMessage = 300;
+
+    /// <summary>The languages a public message may be translated into; German is <see cref="IOutageDefinition.PublicMessage"/> itself.</summary>
+    public static readonly IReadOnlyList<string> TranslatedLanguages = ["en", "tr", "uk", "ar"];
 
     public OutageDefinitionValidator()
     {
@@ -52,6 +57,19 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
             .When(r => Tenants.Import.Messages.EndsAfterStart(r.Start, r.End));
         RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
         RuleFor(r => r.PublicMessage).NotEmpty().MaximumLength(MaxPublicMessage);
+        RuleFor(r => r.PublicMessages).Custom((messages, context) =>
+        {
+            foreach (var (language, message) in messages ?? new Dictionary<string, string>())
+            {
+                var field = $"publicMessages.{language}";
+                if (!TranslatedLanguages.Contains(language))
+                    context.AddFailure(field, $"'{language}' is not a language for translations; use one of {string.Join(", ", TranslatedLanguages)} (the German text is 'publicMessage').");
+                else if (string.IsNullOrWhiteSpace(message))
+                    context.AddFailure(field, "A translation must not be empty; leave the language out instead.");
+                else if (message.Trim().Length > MaxPublicMessage)
+                    context.AddFailure(field, $"The translation must be {MaxPublicMessage} characters or fewer.");
+            }
+        });
         RuleFor(r => r.OfficeIds).Must(Distinct).WithMessage("Office ids must not repeat.");
         RuleFor(r => r.ServiceIds).Must(Distinct).WithMessage("Service ids must not repeat.");
         RuleFor(r => r.ExemptServiceIds).Must(Distinct).WithMessage("Service ids must not repeat.");

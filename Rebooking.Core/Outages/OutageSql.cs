@@ -11,6 +11,9 @@ internal static class OutageSql
                 'accepted', 1, 0, @Now, @Actor, @Now)
         """;
 
+    // A translation of the public message; the key (outage, language) keeps one per language.
+    public const string InsertPublicMessage = "INSERT INTO outage_messages (outage_id, language, message) VALUES (@OutageId, @Language, @Message)";
+
     public const string InsertScope = "INSERT INTO outage_scope (outage_id, kind, ref_id) VALUES (@OutageId, @Kind, @RefId)";
 
     public const string InsertIncident = "INSERT INTO incidents (id, created_at, created_by) VALUES (@Id, @Now, @Actor)";

@@ -60,6 +60,8 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
             .Concat((request.ServiceIds ?? []).Select(r => new { OutageId = id, Kind = "service", RefId = r }))
             .Concat((request.ExemptServiceIds ?? []).Select(r => new { OutageId = id, Kind = "exempt", RefId = r }));
         foreach (var row in scope) await connection.ExecuteAsync(OutageSql.InsertScope, row, transaction);
+        foreach (var (language, message) in request.PublicMessages ?? new Dictionary<string, string>())
+            await connection.ExecuteAsync(OutageSql.InsertPublicMessage, new { OutageId = id, Language = language, Message = message.Trim() }, transaction);
     }
 
     /// <summary>

@@ -1,81 +1,9 @@
 using System.Data.Common;
 using Dapper;
-using FluentValidation;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
 
 namespace Rebooking.Rebookings;
-
-/// <summary>Body of <c>POST /api/rebook/{token}</c>.</summary>
-public sealed record BookSlotRequest(string? SlotId);
-
-public sealed class BookSlotRequestValidator : AbstractValidator<BookSlotRequest>
-{
-    public BookSlotRequestValidator() =>
-        RuleFor(r => r.SlotId).NotEmpty().Must(id => long.TryParse(id, out var n) && n > 0).WithMessage("'slotId' must be one of the offered slot ids.");
-}
-
-/// <summary>A slot offered to a citizen. Times UTC.</summary>
-public sealed class Offer
-{
-    public long SlotId { get; init; }
-    public string OfficeId { get; init; } = "";
-    public string OfficeName { get; init; } = "";
-    public DateTimeOffset Start { get; init; }
-    public DateTimeOffset End { get; init; }
-}
-
-/// <summary>The appointment a citizen now has.</summary>
-public sealed class NewAppointment
-{
-    public string BookingRef { get; init; } = "";
-    public string OfficeName { get; init; } = "";
-    public string? OfficeAddress { get; init; }
-    public DateTimeOffset Start { get; init; }
-    public DateTimeOffset End { get; init; }
-}
-
-/// <summary>What a citizen's link leads to.</summary>
-public sealed class LinkedBooking
-{
-    /// <summary>When the citizen's link expires; null when read without a link (the hotline).</summary>
-    public DateTimeOffset? ExpiresAt { get; init; }
-    public long AffectedId { get; init; }
-    /// <summary>open, rebooked, declined or reinstated.</summary>
-    public string Outcome { get; init; } = "";
-    public Guid OutageId { get; init; }
-    public string TenantId { get; init; } = "";
-    public string OfficeId { get; init; } = "";
-    public string ServiceId { get; init; } = "";
-    public DateTimeOffset Start { get; init; }
-    public DateTimeOffset End { get; init; }
-    public long? NewBookingId { get; init; }
-    public string BookingRef { get; init; } = "";
-    /// <summary>The citizen's name: for the hotline only, never shown on the citizen's page.</summary>
-    public string Name { get; init; } = "";
-    /// <summary>The citizen's e-mail address (hotline only): whether a confirmation can reach them.</summary>
-    public string? Email { get; init; }
-    /// <summary>mobile, landline or unknown; only a mobile number receives SMS.</summary>
-    public string? PhoneKind { get; init; }
-    /// <summary>True when some channel can reach the citizen: an e-mail address or a number that takes SMS.</summary>
-    public bool Reachable => Email is not null || Bookings.PhoneNumber.CanReceiveSmsKind(PhoneKind);
-    public string Language { get; init; } = "de";
-    public string OfficeName { get; init; } = "";
-    public string? OfficeAddress { get; init; }
-    public string ServiceName { get; init; } = "";
-    public string PublicMessage { get; init; } = "";
-    public DateTimeOffset? OutageEnd { get; init; }
-    public string TenantName { get; init; } = "";
-    public string TimeZone { get; init; } = "";
-    public string? ContactPhone { get; init; }
-    public string? ContactEmail { get; init; }
-    public string? ContactWeb { get; init; }
-    public TimeZoneInfo Zone => OffsetTime.Zone(TimeZone);
-}
-
-public enum LinkState { Found, Unknown, Expired }
-
-public enum BookingOutcome { Booked, Declined, SlotGone, AlreadyDecided, Unknown, Expired }
 
 /// <summary>
 /// The citizen's side: what a link shows, which slots are offered, booking one, declining. Reads never
@@ -85,8 +13,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
 {
     readonly RebookingOptions options = options.Value;
 
-    /// <summary>Offers per (outage, service), with the Stopwatch timestamp they expire at. Process-local.</summary>
-    readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid Outage, string Service), (long Expires, IReadOnlyList<Offer> Offers)> offerCache = new();
+    readonly OfferCache offerCache = new(options.Value.OfferCacheDuration);
 
     public async Task<(LinkState State, LinkedBooking? Booking)> FindAsync(string token, CancellationToken ct = default)
     {
@@ -117,19 +44,19 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
     /// The earliest free slots for the same service after the outage ends, within the offer horizon: at the
     /// same office first, then the tenant's other offices, at most <see cref="RebookingOptions.OfferCount"/> each.
     /// </summary>
+    /// <remarks>
+    /// Offered while the link is open, and after rebooking while the appointment may still be changed
+    /// (<see cref="CanChange"/>), then without the slot the citizen already holds.
+    /// </remarks>
     public async Task<IReadOnlyList<Offer>> OffersAsync(LinkedBooking booking, CancellationToken ct = default)
     {
-        if (booking.Outcome != "open") return [];
-        var key = (booking.OutageId, booking.ServiceId);
-        if (!offerCache.TryGetValue(key, out var cached) || System.Diagnostics.Stopwatch.GetTimestamp() >= cached.Expires)
+        if (booking.Outcome != "open" && !CanChange(booking)) return [];
+        var offers = await offerCache.GetAsync(booking.OutageId, booking.ServiceId, async () =>
         {
             await using var connection = await db.OpenAsync(ct);
-            var fresh = (await connection.QueryAsync<Offer>(RebookingSql.Offers, OfferParameters(booking, null))).ToList();
-            if (offerCache.Count > 10_000) offerCache.Clear();
-            cached = (System.Diagnostics.Stopwatch.GetTimestamp() + (long)(options.OfferCacheDuration.TotalSeconds * System.Diagnostics.Stopwatch.Frequency), fresh);
-            offerCache[key] = cached;
-        }
-        return cached.Offers
+            return (await connection.QueryAsync<Offer>(RebookingSql.Offers, OfferParameters(booking, null))).ToList();
+        });
+        return offers.Where(o => o.SlotId != booking.NewSlotId)
             .GroupBy(o => o.OfficeId)
             .OrderBy(g => g.Key == booking.OfficeId ? 0 : 1).ThenBy(g => g.First().Start)
             .SelectMany(g => g)
@@ -150,16 +77,22 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
     /// <summary>
     /// Books <paramref name="slotId"/> for the citizen in one transaction: one unit of the slot's capacity
     /// (a guarded update, so never beyond capacity), a new booking, the old one marked rebooked, and a
-    /// confirmation queued. A link that already booked or declined books nothing more. Also returns the link
+    /// confirmation queued. A link that declined books nothing more. A link that already booked changes its
+    /// appointment to <paramref name="slotId"/> instead (<see cref="ChangeFoundAsync"/>). Also returns the link
     /// as read (null when unknown), so callers need not look it up again.
     /// </summary>
-    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment, LinkedBooking? Booking)> BookAsync(string token, long slotId, CancellationToken ct = default)
+    /// <param name="version">The <see cref="LinkedBooking.Version"/> the citizen saw; when given and no longer current, nothing is booked (AlreadyDecided).</param>
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment, LinkedBooking? Booking)> BookAsync(string token, long slotId, int? version = null,
+        CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await db.BeginAsync(connection, ct: ct);
         var (state, booking) = await FindAsync(connection, transaction, token);
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, null, booking);
-        var (outcome, appointment) = await BookFoundAsync(connection, transaction, booking!, slotId, ct);
+        if (version is { } seen && seen != booking!.Version) return (BookingOutcome.AlreadyDecided, null, booking);
+        var (outcome, appointment) = booking!.Outcome == "rebooked"
+            ? await ChangeFoundAsync(connection, transaction, booking, slotId, ct)
+            : await BookFoundAsync(connection, transaction, booking, slotId, ct);
         return (outcome, appointment, booking);
     }
 
@@ -180,7 +113,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         if (result.Outcome != BookingOutcome.Booked) return result;
         await audit.RecordAsync(connection, transaction, actor, tenantId, "rebooking.hotline", affectedId.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Appointment!.BookingRef);
         await transaction.CommitAsync(ct);
-        offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+        offerCache.Forget(booking.OutageId, booking.ServiceId);
         return result;
     }
 
@@ -208,7 +141,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
         if (offer is null || await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
         {
-            offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+            offerCache.Forget(booking.OutageId, booking.ServiceId);
             return (BookingOutcome.SlotGone, null);
         }
         var now = clock.GetUtcNow();
@@ -220,25 +153,109 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
             return (BookingOutcome.AlreadyDecided, null);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
-            new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
+            new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now, Revision = 0 }, transaction);
         if (commit)
         {
             await transaction.CommitAsync(ct);
-            offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+            offerCache.Forget(booking.OutageId, booking.ServiceId);
         }
         return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
 
-    /// <summary>"I don't need a new appointment." Returns the link's state; declining twice is harmless.</summary>
+    /// <summary>
+    /// "I don't need a new appointment." Returns the link's state; declining twice is harmless. On a rebooked
+    /// link this cancels the new appointment (until <see cref="RebookingOptions.ChangeCutoff"/> before it):
+    /// its slot is freed and the outcome becomes declined, in one transaction.
+    /// </summary>
     public async Task<(BookingOutcome Outcome, LinkedBooking? Booking)> DeclineAsync(string token, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var transaction = await db.BeginAsync(connection, ct: ct);
         var (state, booking) = await FindAsync(connection, transaction, token);
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, booking);
-        if (booking!.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
+        if (booking!.Outcome == "rebooked") return (await CancelRebookedAsync(connection, transaction, booking, ct), booking);
+        if (booking.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
         await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = clock.GetUtcNow() }, transaction);
         await transaction.CommitAsync(ct);
         return (BookingOutcome.Declined, booking);
+    }
+
+    /// <summary>
+    /// Whether a rebooked appointment may still be changed or cancelled through the link: until
+    /// <see cref="RebookingOptions.ChangeCutoff"/> before it starts. The link's own expiry is checked where
+    /// it is read (an expired link finds nothing to change).
+    /// </summary>
+    public bool CanChange(LinkedBooking booking) =>
+        booking.Outcome == "rebooked" && booking.NewStart is { } start && booking.NewBookingId is not null
+        && (booking.ExpiresAt is null || booking.ExpiresAt > clock.GetUtcNow())
+        && clock.GetUtcNow() < start - options.ChangeCutoff;
+
+    /// <summary>Until when a rebooked appointment may be changed through the link (the earlier of cutoff and expiry); null when it is not rebooked.</summary>
+    public DateTimeOffset? ChangeUntil(LinkedBooking booking)
+    {
+        if (booking.Outcome != "rebooked" || booking.NewStart is not { } start) return null;
+        var until = start - options.ChangeCutoff;
+        return booking.ExpiresAt is { } expires && expires < until ? expires : until;
+    }
+
+    /// <summary>
+    /// Moves the rebooked appointment to <paramref name="slotId"/> in one transaction: the booking row is
+    /// moved (guarded by the revision read with the link, so of two tabs only one moves it), a unit of the
+    /// new slot is taken (guarded, never beyond capacity), the old slot's unit is given back, a confirmation
+    /// not yet sent is withdrawn and a new one queued. On any refusal the transaction is rolled back: the
+    /// citizen holds exactly one appointment at every moment.
+    /// </summary>
+    async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> ChangeFoundAsync(
+        DbConnection connection, DbTransaction transaction, LinkedBooking booking, long slotId, CancellationToken ct)
+    {
+        if (!CanChange(booking)) return (BookingOutcome.TooLate, null);
+        if (slotId == booking.NewSlotId)
+            return (BookingOutcome.Booked, await connection.QuerySingleAsync<NewAppointment>(RebookingSql.NewBooking, new { Id = booking.NewBookingId }, transaction));
+        var offer = await connection.QuerySingleOrDefaultAsync<Offer>(RebookingSql.Offer, OfferParameters(booking, slotId), transaction);
+        if (offer is null)
+        {
+            offerCache.Forget(booking.OutageId, booking.ServiceId);
+            return (BookingOutcome.SlotGone, null);
+        }
+        var now = clock.GetUtcNow();
+        if (await connection.ExecuteAsync(RebookingSql.MoveBooking, new
+            {
+                booking.NewBookingId, booking.Revision, offer.OfficeId, offer.Start, offer.End, SlotId = slotId, Now = now,
+            }, transaction) == 0)
+            return (BookingOutcome.AlreadyDecided, null);
+        if (await connection.ExecuteAsync(RebookingSql.TakeUnit, new { SlotId = slotId }, transaction) == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            offerCache.Forget(booking.OutageId, booking.ServiceId);
+            return (BookingOutcome.SlotGone, null);
+        }
+        if (booking.NewSlotId is { } oldSlot) await connection.ExecuteAsync(RebookingSql.ReleaseUnit, new { SlotId = oldSlot }, transaction);
+        await connection.ExecuteAsync(RebookingSql.WithdrawQueuedConfirmations, new { booking.AffectedId }, transaction);
+        await connection.ExecuteAsync(RebookingSql.QueueConfirmation, new
+        {
+            booking.TenantId, booking.NewBookingId, booking.AffectedId, offer.Start, Now = now, Revision = booking.Revision + 1,
+        }, transaction);
+        await transaction.CommitAsync(ct);
+        offerCache.Forget(booking.OutageId, booking.ServiceId);
+        var appointment = await connection.QuerySingleAsync<NewAppointment>(RebookingSql.NewBooking, new { Id = booking.NewBookingId });
+        return (BookingOutcome.Booked, appointment);
+    }
+
+    /// <summary>Cancels the rebooked appointment: booking cancelled, its unit freed, outcome declined, unsent confirmations withdrawn.</summary>
+    async Task<BookingOutcome> CancelRebookedAsync(DbConnection connection, DbTransaction transaction, LinkedBooking booking, CancellationToken ct)
+    {
+        if (!CanChange(booking)) return BookingOutcome.TooLate;
+        var now = clock.GetUtcNow();
+        if (await connection.ExecuteAsync(RebookingSql.CancelBooking, new { booking.NewBookingId, booking.Revision, Now = now }, transaction) == 0
+            || await connection.ExecuteAsync(RebookingSql.MarkRebookedDeclined, new { booking.AffectedId, Now = now }, transaction) == 0)
+        {
+            await transaction.RollbackAsync(ct);
+            return BookingOutcome.AlreadyDecided;
+        }
+        if (booking.NewSlotId is { } slot) await connection.ExecuteAsync(RebookingSql.ReleaseUnit, new { SlotId = slot }, transaction);
+        await connection.ExecuteAsync(RebookingSql.WithdrawQueuedConfirmations, new { booking.AffectedId }, transaction);
+        await transaction.CommitAsync(ct);
+        offerCache.Forget(booking.OutageId, booking.ServiceId);
+        return BookingOutcome.Declined;
     }
 }

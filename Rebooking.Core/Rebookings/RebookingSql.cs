@@ -10,7 +10,8 @@ internal static class RebookingSql
                a.office_id AS OfficeId, a.service_id AS ServiceId, a.start_utc AS Start, a.new_booking_id AS NewBookingId,
                b.external_ref AS BookingRef, b.end_utc AS "End", b.language AS Language, b.name AS Name, b.phone_kind AS PhoneKind, b.email AS Email,
                f.name AS OfficeName, f.address AS OfficeAddress, sv.name AS ServiceName,
-               o.public_message AS PublicMessage, o.end_utc AS OutageEnd,
+               COALESCE(m.message, o.public_message) AS PublicMessage, COALESCE(m.language, 'de') AS PublicMessageLanguage, o.end_utc AS OutageEnd,
+               nb.slot_id AS NewSlotId, nb.start_utc AS NewStart, COALESCE(nb.revision, 0) AS Revision,
                t.name AS TenantName, t.time_zone AS TimeZone, t.contact_phone AS ContactPhone, t.contact_email AS ContactEmail, t.contact_web AS ContactWeb
         """;
 
@@ -20,6 +21,8 @@ internal static class RebookingSql
         JOIN services sv ON sv.tenant_id = a.tenant_id AND sv.id = a.service_id
         JOIN outages o ON o.id = a.outage_id
         JOIN tenants t ON t.id = a.tenant_id
+        LEFT JOIN outage_messages m ON m.outage_id = o.id AND m.language = b.language
+        LEFT JOIN bookings nb ON nb.id = a.new_booking_id
         """;
 
     /// <summary>Found by the link's hash (the primary key: one index seek, nothing that could leak how much of a guessed token matched).</summary>
@@ -134,8 +137,37 @@ internal static class RebookingSql
 
     public const string MarkDeclined = "UPDATE affected_bookings SET outcome = 'declined', updated_at = @Now WHERE id = @AffectedId AND outcome = 'open'";
 
+    // The first confirmation keeps its old key; each change adds ':' and the new revision, so every change is told once.
     public const string QueueConfirmation = """
         INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
-        VALUES (@TenantId, @NewBookingId, @AffectedId, 'confirmation', CONCAT('confirmation:', @AffectedId), 'queued', @Start, @Now, 0, @Now)
+        VALUES (@TenantId, @NewBookingId, @AffectedId, 'confirmation',
+                CASE WHEN @Revision = 0 THEN CONCAT('confirmation:', @AffectedId) ELSE CONCAT('confirmation:', @AffectedId, ':', @Revision) END,
+                'queued', @Start, @Now, 0, @Now)
+        """;
+
+    // Moves the new appointment to another slot. Guarded by the revision read with the link: of two tabs
+    // changing at once, the second finds 0 rows and changes nothing.
+    public const string MoveBooking = """
+        UPDATE bookings SET office_id = @OfficeId, start_utc = @Start, end_utc = @End, slot_id = @SlotId,
+               revision = revision + 1, updated_at = @Now
+        WHERE id = @NewBookingId AND revision = @Revision AND status = 'booked'
+        """;
+
+    // Cancels the new appointment, guarded like MoveBooking.
+    public const string CancelBooking = """
+        UPDATE bookings SET status = 'cancelled', revision = revision + 1, updated_at = @Now
+        WHERE id = @NewBookingId AND revision = @Revision AND status = 'booked'
+        """;
+
+    // Gives back the unit the appointment held; never below zero.
+    public const string ReleaseUnit = "UPDATE slots SET booked = booked - 1 WHERE id = @SlotId AND booked > 0";
+
+    public const string MarkRebookedDeclined = """
+        UPDATE affected_bookings SET outcome = 'declined', updated_at = @Now WHERE id = @AffectedId AND outcome = 'rebooked'
+        """;
+
+    // A confirmation not yet sent is withdrawn when the appointment changes again: the next one tells the latest state.
+    public const string WithdrawQueuedConfirmations = """
+        UPDATE notifications SET status = 'withdrawn' WHERE affected_id = @AffectedId AND kind = 'confirmation' AND status = 'queued'
         """;
 }

@@ -111,9 +111,13 @@ public sealed class RebookApiTests
         var after = await app.Anonymous().GetFromJsonAsync<JsonElement>($"/api/rebook/{token}");
         Assert.That(after.GetProperty("state").GetString(), Is.EqualTo("rebooked"));
         Assert.That(after.GetProperty("newBooking").GetProperty("bookingRef").GetString(), Does.StartWith("A-R"));
-        Assert.That(after.GetProperty("offers").GetArrayLength(), Is.Zero);
+        // The link stays the citizen's handle: the other free slots are offered for a change, never the one held.
+        Assert.That(after.GetProperty("canChange").GetBoolean(), Is.True);
+        Assert.That(after.GetProperty("offers").EnumerateArray().Select(o => o.GetProperty("slotId").GetString()), Does.Not.Contain(slotId));
         var again = await app.Anonymous().PostAsJsonAsync($"/api/rebook/{token}", new { slotId });
-        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the same slot again changes nothing");
+        Assert.That(await app.ScalarAsync<int>("SELECT booked FROM slots WHERE id = @Id", new { Id = long.Parse(slotId!) }), Is.EqualTo(1));
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM notifications WHERE kind = 'confirmation'"), Is.EqualTo(1));
 
         // The confirmation goes out with a calendar-ready text and a link that shows the new appointment.
         await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();

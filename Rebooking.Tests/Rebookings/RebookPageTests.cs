@@ -69,7 +69,7 @@ public sealed partial class RebookPageTests
         Assert.That(html, Does.Contain("<html lang=\"en\""));
         Assert.That(html, Does.Contain("Sorry, your appointment cannot take place"));
         Assert.That(html, Does.Contain("Thursday 6 May, 09:15"));
-        Assert.That(html, Does.Contain("<p class=\"message\" lang=\"de\">"));
+        Assert.That(html, Does.Contain("<p class=\"message\" lang=\"de\" dir=\"auto\">"));
     }
 
     [Test]
