@@ -24,8 +24,12 @@ builder.AddProblemAnswers();
 builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
+builder.AddHealth();
+builder.AddJobsDashboard();
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
     builder.AddRebookingWorker();
+else if (builder.Configuration["Database:Provider"] is "sqlserver")
+    builder.AddRebookingJobClient();
 
 var app = builder.Build();
 
@@ -40,6 +44,7 @@ app.UseAntiforgery();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
+app.MapJobsDashboard();
 app.MapTwilioWebhooks();
 app.MapRebookPages();
 app.MapStatusPages();

@@ -3,6 +3,7 @@ using Dapper;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Operations;
 
 namespace Rebooking.Rebookings;
 
@@ -81,8 +82,9 @@ public enum BookingOutcome { Booked, Declined, SlotGone, AlreadyDecided, Unknown
 /// The citizen's side: what a link shows, which slots are offered, booking one, declining. Reads never
 /// change anything (link scanners and messenger previews open links); only the POSTs do.
 /// </summary>
-public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOptions<RebookingOptions> options)
+public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOptions<RebookingOptions> options, IWorkQueue? work = null)
 {
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
     readonly RebookingOptions options = options.Value;
 
     /// <summary>Offers per (outage, service), with the Stopwatch timestamp they expire at. Process-local.</summary>
@@ -181,6 +183,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         await audit.RecordAsync(connection, transaction, actor, tenantId, "rebooking.hotline", affectedId.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Appointment!.BookingRef);
         await transaction.CommitAsync(ct);
         offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+        work.NotificationsDue();
         return result;
     }
 
@@ -225,6 +228,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         {
             await transaction.CommitAsync(ct);
             offerCache.TryRemove((booking.OutageId, booking.ServiceId), out _);
+            work.NotificationsDue();
         }
         return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
