@@ -31,6 +31,8 @@ internal sealed class RecurringJobsSetup(IRecurringJobManager recurring, TenantS
             recurring.AddOrUpdate<RollOutagesJob>(RollOutagesJob.IdFor(zone), j => j.RunAsync(CancellationToken.None), $"{rollAt.Minute} {rollAt.Hour} * * *",
                 new RecurringJobOptions { TimeZone = OffsetTime.Zone(zone) });
         logger.LogInformation("Recurring jobs registered: sweep ({Cron}), retention, roll in {Zones}", sweepCron, string.Join(", ", zones));
+        // A worker that starts (or restarts after a crash) looks for work at once, not at the sweep's next tick.
+        recurring.Trigger(SweepJob.Id);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

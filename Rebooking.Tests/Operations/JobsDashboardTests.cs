@@ -34,11 +34,13 @@ public sealed partial class JobsDashboardTests
         var page = await admin.Client.GetAsync("/hangfire");
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Rebooking – Hangfire"));
+        Assert.That(await admin.Client.GetStringAsync("/staff"), Does.Contain("href=\"/hangfire\""), "linked from the admin overview");
 
         foreach (var other in new[] { "admin@velbert.example", "clerk@velbert.example", "lead@velbert.example" })
         {
             var session = await ConsoleSession.SignInAsync(app, other);
             Assert.That((await session.Client.GetAsync("/hangfire")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), other);
+            Assert.That(await session.Client.GetStringAsync("/staff"), Does.Not.Contain("href=\"/hangfire\""), other);
             Assert.That((await session.Client.GetAsync("/hangfire/jobs/succeeded")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), other);
         }
 
