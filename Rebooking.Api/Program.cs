@@ -26,8 +26,12 @@ builder.AddProblemAnswers();
 builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
+builder.AddHealth();
+builder.AddJobsDashboard();
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
     builder.AddRebookingWorker();
+else if (builder.Configuration["Database:Provider"] is "sqlserver")
+    builder.AddRebookingJobClient();
 
 var app = builder.Build();
 
@@ -43,6 +47,7 @@ app.UseAntiforgery();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
 app.MapProbes();
+app.MapJobsDashboard();
 app.MapTwilioWebhooks();
 app.MapRebookPages();
 app.MapStatusPages();

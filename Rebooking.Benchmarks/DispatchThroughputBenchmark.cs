@@ -92,6 +92,9 @@ internal sealed class FakeTwilioListener : IDisposable
 
     public bool KeepBodies { get; set; }
 
+    /// <summary>Called as each request arrives, before the simulated latency (the latency benchmark stops its clock here).</summary>
+    public Action? OnRequest { get; set; }
+
     public static FakeTwilioListener Start(TimeSpan latency)
     {
         var fake = new FakeTwilioListener(latency);
@@ -124,6 +127,7 @@ internal sealed class FakeTwilioListener : IDisposable
             {
                 using var reader = new StreamReader(context.Request.InputStream);
                 var form = await reader.ReadToEndAsync();
+                OnRequest?.Invoke();
                 if (KeepBodies) Bodies.Enqueue(form);
                 await Task.Delay(latency);
                 var body = Encoding.UTF8.GetBytes($"{{\"sid\":\"SM{Interlocked.Increment(ref sequence):x32}\",\"status\":\"queued\"}}");

@@ -5,7 +5,8 @@ namespace Rebooking.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project Rebooking.Benchmarks -- --filter '*'</c> for the BenchmarkDotNet
 /// benchmarks; <c>-- rebook-load</c> for the load scenario against the real Api; <c>-- scenario [sizes]</c> for
-/// the outage day at 10k and 100k bookings. See docs/performance.md.
+/// the outage day at 10k and 100k bookings; <c>-- latency</c> for the time from a declaration's 202 to its first
+/// SMS. See docs/performance.md.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,8 @@ public static class Program
     {
         if (args is ["rebook-load", ..]) return await RebookLoadScenario.RunAsync();
         if (args is ["scenario", ..]) return await ProductionScenario.RunAsync(args);
+        if (args is ["latency", ..]) return await FirstMessageLatency.RunAsync(args);
+        if (args is ["outage-http", ..]) return await OutageOverHttp.RunAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

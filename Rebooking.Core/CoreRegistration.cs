@@ -45,6 +45,10 @@ public static class CoreRegistration
         services.AddSingleton<DemoTenant>();
         services.AddOptions<OutageOptions>().Bind(builder.Configuration.GetSection(OutageOptions.Section));
         services.TryAddSingleton(WorkerIdentity.ForThisProcess());
+        // Replaced by the worker's Hangfire queue where one is reachable; otherwise the workers' sweep finds the work.
+        services.TryAddSingleton<IWorkQueue, SweepOnlyWorkQueue>();
+        services.AddSingleton<WorkSweep>();
+        services.AddSingleton<DatabaseHealth>();
         services.AddSingleton<OutageStore>();
         services.AddSingleton<OutageReports>();
         services.AddSingleton<OutageProcessor>();

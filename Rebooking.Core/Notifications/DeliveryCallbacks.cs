@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Logging;
 using Rebooking.Data;
+using Rebooking.Operations;
 
 namespace Rebooking.Notifications;
 
@@ -9,11 +10,15 @@ namespace Rebooking.Notifications;
 /// is applied once (a primary key, not a check), and a message never moves backwards: delivered stays
 /// delivered. An undelivered cancellation is sent again by email when the citizen has an address.
 /// </summary>
-public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, TimeProvider clock, ILogger<DeliveryCallbacks> logger)
+public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, TimeProvider clock, ILogger<DeliveryCallbacks> logger, IWorkQueue? work = null)
 {
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
+
     /// <summary>Returns false when the callback names no message of ours (answered 200 all the same: Twilio must not retry).</summary>
-    public Task<bool> ApplyAsync(string messageSid, string status, string? errorCode, CancellationToken ct = default) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    public async Task<bool> ApplyAsync(string messageSid, string status, string? errorCode, CancellationToken ct = default)
+    {
+        var requeued = false;
+        var known = await db.InTransactionAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
             var message = await connection.QuerySingleOrDefaultAsync<Sent>(NotificationSql.SelectByProviderRef, new { ProviderRef = messageSid }, transaction);
@@ -33,13 +38,15 @@ public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, Time
                     {
                         logger.LogInformation("SMS not delivered ({Code})", errorCode);
                         if (message.Kind == NotificationKind.Cancellation && message.Email is not null && channels.Email is not null)
-                            await connection.ExecuteAsync(NotificationSql.RequeueAsEmail, new { message.Id, Now = now, ErrorCode = errorCode }, transaction);
+                            requeued = await connection.ExecuteAsync(NotificationSql.RequeueAsEmail, new { message.Id, Now = now, ErrorCode = errorCode }, transaction) == 1;
                     }
                     break;
             }
             return true;
         }, ct);
-
+        if (requeued) work.NotificationsDue();
+        return known;
+    }
 
     sealed class Sent
     {

@@ -25,25 +25,48 @@ public sealed class NotificationChannels(INotificationChannel? sms, INotificatio
 /// </summary>
 public sealed class NotificationDispatcher(
     Db db, NotificationChannels channels, TimeProvider clock, IOptions<NotificationOptions> options,
-    IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger, RebookingMetrics? metrics = null)
+    IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger, RebookingMetrics? metrics = null,
+    IWorkQueue? work = null)
 {
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
     readonly NotificationOptions options = options.Value;
     readonly RebookingOptions links = rebooking.Value;
     readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond, TimeProvider.System) : null;
     readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond, TimeProvider.System) : null;
 
     readonly SemaphoreSlim running = new(1, 1);
+    int requested;
 
     /// <summary>
     /// Sends everything due now. Returns how many messages were handled (sent, retried later or failed). A call
-    /// while this dispatcher is already running returns 0 at once: a scheduler that fires again before the last
-    /// run ended (a rate-limited batch takes long) adds no second loop, so <c>Notifications:Concurrency</c>
-    /// stays the limit per process.
+    /// while this dispatcher is already running returns 0 at once: a job that starts before the last run ended
+    /// (a rate-limited batch takes long) adds no second loop, so <c>Notifications:Concurrency</c> stays the
+    /// limit per process. Such a call is not lost either: the running loop looks for work once more before it
+    /// ends, so a message queued just as the queue ran dry does not wait for the next sweep.
     /// </summary>
     public async Task<int> RunPendingAsync(CancellationToken ct = default)
     {
-        if (!await running.WaitAsync(0, ct)) return 0;
+        Interlocked.Exchange(ref requested, 1);
+        var handled = 0;
+        // Release-then-read here against set-then-try in a concurrent call: one of the two always sees the other.
+        while (Volatile.Read(ref requested) == 1 && await running.WaitAsync(0, ct))
+        {
+            try
+            {
+                Interlocked.Exchange(ref requested, 0);
+                handled += await DrainAsync(ct);
+            }
+            finally
+            {
+                running.Release();
+            }
+        }
+        return handled;
+    }
+
+    async Task<int> DrainAsync(CancellationToken ct)
+    {
         var handled = 0;
         var owner = "";
         try
@@ -68,10 +91,6 @@ public sealed class NotificationDispatcher(
             await using var connection = await db.OpenAsync(CancellationToken.None);
             await connection.ExecuteAsync(NotificationSql.ReleaseClaimed, new { Owner = owner });
             throw;
-        }
-        finally
-        {
-            running.Release();
         }
         return handled;
     }
@@ -231,12 +250,17 @@ public sealed class NotificationDispatcher(
         if (mine == 1) metrics.Sent(channel, message.Kind, now - message.QueuedAt);
     }
 
-    Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    /// <summary>Puts the message back with a new <c>due_at</c>, and once that has committed asks for a dispatch at that time.</summary>
+    async Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight, CancellationToken ct)
+    {
+        var due = clock.GetUtcNow() + delay;
+        var mine = await db.InTransactionAsync(async (connection, transaction) =>
             await connection.ExecuteAsync(NotificationSql.RecordRetry, new
             {
-                message.Id, Owner = message.Owner, DueAt = clock.GetUtcNow() + delay, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
+                message.Id, Owner = message.Owner, DueAt = due, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
             }, transaction), ct);
+        if (mine == 1) work.NotificationsDue(due);
+    }
 
     async Task FailAsync(Claimed message, string status, string? code, string? error, CancellationToken ct, string? channel = null)
     {

@@ -28,11 +28,14 @@ public sealed record WorkerIdentity(string Name)
 /// outage next continues from the database state. Two workers can never cancel a booking twice, because a
 /// booking has at most one affected row (unique index).
 /// </summary>
+/// <remarks>Each committed batch that queued messages tells the <see cref="IWorkQueue"/>, so sending starts while
+/// the rest of the outage is still being processed.</remarks>
 public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOptions> options, WorkerIdentity worker, ILogger<OutageProcessor> logger,
-    RebookingMetrics? metrics = null)
+    RebookingMetrics? metrics = null, IWorkQueue? work = null)
 {
     readonly OutageOptions options = options.Value;
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
 
     /// <summary>
     /// Processes claimable outages until none is left. Returns how many were brought up to date. A failure
@@ -66,17 +69,20 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var definition = await LoadAsync(claim.Id, ct);
             var reinstated = await ReinstateAsync(definition, ct);
             if (reinstated < 0) return LeaseLost();
+            if (reinstated > 0) work.NotificationsDue();
             var cancelled = 0;
             var from = definition.Start;
             while (true)
             {
                 var (batch, lastStart) = await CancelBatchAsync(definition, from, ct);
                 if (batch < 0) return LeaseLost();
+                if (batch > 0 && definition.Notify) work.NotificationsDue();
                 cancelled += batch;
                 if (batch < options.BatchSize) break;
                 from = lastStart;
             }
             if (definition.Notify && !await QueueMissingCancellationsAsync(definition, ct)) return LeaseLost();
+            if (definition.Notify) work.NotificationsDue();
             var completed = await db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(OutageSql.CompleteSync,
                 new { OutageId = claim.Id, claim.Version, Owner = worker.Name, Now = clock.GetUtcNow() }, transaction), ct);
             if (completed == 0) return LeaseLost();
@@ -200,8 +206,10 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
 }
 
 /// <summary>Moves open-ended outages on to the next local day once the roll time has passed (Gütersloh).</summary>
-public sealed class OutageRoller(Db db, TimeProvider clock, IOptions<OutageOptions> options, ILogger<OutageRoller> logger)
+public sealed class OutageRoller(Db db, TimeProvider clock, IOptions<OutageOptions> options, ILogger<OutageRoller> logger, IWorkQueue? work = null)
 {
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
+
     /// <summary>Returns the number of outages whose coverage grew; safe to call as often as wanted.</summary>
     public async Task<int> RollAsync(CancellationToken ct = default)
     {
@@ -212,7 +220,9 @@ public sealed class OutageRoller(Db db, TimeProvider clock, IOptions<OutageOptio
         {
             var coveredUntil = OutageCoverage.CoveredUntil(outage.Start, null, now, OffsetTime.Zone(outage.TimeZone), options.Value.RollAtLocalTime);
             if (coveredUntil <= outage.CoveredUntil) continue;
-            rolled += await connection.ExecuteAsync(OutageSql.Roll, new { OutageId = outage.Id, CoveredUntil = coveredUntil, Now = now });
+            var grew = await connection.ExecuteAsync(OutageSql.Roll, new { OutageId = outage.Id, CoveredUntil = coveredUntil, Now = now });
+            if (grew > 0) work.OutageChanged(outage.Id);
+            rolled += grew;
             logger.LogInformation("Open-ended outage {OutageId} now covers bookings until {CoveredUntil:O}", outage.Id, coveredUntil);
         }
         return rolled;

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Operations;
 using Rebooking.Tenants;
 
 namespace Rebooking.Outages;
@@ -9,19 +10,26 @@ namespace Rebooking.Outages;
 /// <summary>
 /// Declares, changes and reads outages. Every change is one transaction that also bumps the outage's
 /// desired version, so the worker's work is recorded atomically with the change: an answered request is
-/// never lost, whatever happens to the process afterwards.
+/// never lost, whatever happens to the process afterwards. Once the transaction has committed, the outage is
+/// handed to the <see cref="IWorkQueue"/> so a worker starts at once instead of at the next sweep.
 /// </summary>
-public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options)
+public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options, IWorkQueue? work = null)
 {
     readonly OutageOptions options = options.Value;
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
 
-    public Task<Guid> DeclareAsync(TenantMasterData tenant, DeclareOutageRequest request, string actor, CancellationToken ct = default) =>
-        db.InTransactionAsync((connection, transaction) => DeclareAsync(connection, transaction, tenant, request, actor, null), ct);
+    public async Task<Guid> DeclareAsync(TenantMasterData tenant, DeclareOutageRequest request, string actor, CancellationToken ct = default)
+    {
+        var id = await db.InTransactionAsync((connection, transaction) => DeclareAsync(connection, transaction, tenant, request, actor, null), ct);
+        work.OutageChanged(id);
+        return id;
+    }
 
     /// <summary>One incident and one outage per tenant, all or nothing.</summary>
-    public Task<(Guid IncidentId, IReadOnlyList<(string Tenant, Guid Id)> Outages)> DeclareRegionalAsync(
-        IReadOnlyList<TenantMasterData> tenants, DeclareOutageRequest request, string actor, CancellationToken ct = default) =>
-        db.InTransactionAsync<(Guid, IReadOnlyList<(string, Guid)>)>(async (connection, transaction) =>
+    public async Task<(Guid IncidentId, IReadOnlyList<(string Tenant, Guid Id)> Outages)> DeclareRegionalAsync(
+        IReadOnlyList<TenantMasterData> tenants, DeclareOutageRequest request, string actor, CancellationToken ct = default)
+    {
+        var declared = await db.InTransactionAsync<(Guid, IReadOnlyList<(string, Guid)>)>(async (connection, transaction) =>
         {
             var incidentId = Guid.NewGuid();
             await connection.ExecuteAsync(OutageSql.InsertIncident, new { Id = incidentId, Now = clock.GetUtcNow(), Actor = actor }, transaction);
@@ -32,6 +40,9 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
                 string.Join(", ", tenants.Select(t => t.Tenant.Id)));
             return (incidentId, outages);
         }, ct);
+        foreach (var (_, id) in declared.Item2) work.OutageChanged(id);
+        return declared;
+    }
 
     async Task<Guid> DeclareAsync(DbConnection connection, DbTransaction transaction, TenantMasterData tenant,
         DeclareOutageRequest request, string actor, Guid? incidentId)
@@ -131,8 +142,9 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
     /// reinstates those past the new end), open-ended, notify on or off, a new public message.
     /// Returns false when the outage is resolved (it can no longer change).
     /// </summary>
-    public Task<bool> PatchAsync(TenantMasterData tenant, Outage outage, PatchOutageRequest request, string actor, CancellationToken ct = default) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    public async Task<bool> PatchAsync(TenantMasterData tenant, Outage outage, PatchOutageRequest request, string actor, CancellationToken ct = default)
+    {
+        var changed = await db.InTransactionAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
             var key = new { OutageId = outage.Id, TenantId = tenant.Tenant.Id, Now = now };
@@ -155,15 +167,22 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
                 $"end={request.End ?? (request.OpenEnded == true ? "open-ended" : "unchanged")} notify={request.Notify?.ToString() ?? "unchanged"}");
             return true;
         }, ct);
+        if (changed) work.OutageChanged(outage.Id);
+        return changed;
+    }
 
     /// <summary>Ends the outage at <paramref name="at"/>; false when it was already resolved.</summary>
-    public Task<bool> ResolveAsync(string tenantId, Guid id, DateTimeOffset at, string actor, CancellationToken ct = default) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    public async Task<bool> ResolveAsync(string tenantId, Guid id, DateTimeOffset at, string actor, CancellationToken ct = default)
+    {
+        var resolved = await db.InTransactionAsync(async (connection, transaction) =>
         {
             var resolved = await connection.ExecuteAsync(OutageSql.Resolve, new { OutageId = id, TenantId = tenantId, At = at, Now = clock.GetUtcNow() }, transaction) == 1;
             if (resolved) await audit.RecordAsync(connection, transaction, actor, tenantId, "outage.resolved", id.ToString(), $"at {at:O}");
             return resolved;
         }, ct);
+        if (resolved) work.OutageChanged(id);
+        return resolved;
+    }
 
     sealed class PreviewRow
     {

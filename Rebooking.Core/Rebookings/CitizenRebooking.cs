@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Operations;
 
 namespace Rebooking.Rebookings;
 
@@ -9,8 +10,9 @@ namespace Rebooking.Rebookings;
 /// The citizen's side: what a link shows, which slots are offered, booking one, declining. Reads never
 /// change anything (link scanners and messenger previews open links); only the POSTs do.
 /// </summary>
-public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOptions<RebookingOptions> options)
+public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOptions<RebookingOptions> options, IWorkQueue? work = null)
 {
+    readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
     readonly RebookingOptions options = options.Value;
 
     readonly OfferCache offerCache = new(options.Value.OfferCacheDuration);
@@ -114,6 +116,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         await audit.RecordAsync(connection, transaction, actor, tenantId, "rebooking.hotline", affectedId.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Appointment!.BookingRef);
         await transaction.CommitAsync(ct);
         offerCache.Forget(booking.OutageId, booking.ServiceId);
+        work.NotificationsDue();
         return result;
     }
 
@@ -158,6 +161,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         {
             await transaction.CommitAsync(ct);
             offerCache.Forget(booking.OutageId, booking.ServiceId);
+            work.NotificationsDue();
         }
         return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
@@ -237,6 +241,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         }, transaction);
         await transaction.CommitAsync(ct);
         offerCache.Forget(booking.OutageId, booking.ServiceId);
+        work.NotificationsDue();
         var appointment = await connection.QuerySingleAsync<NewAppointment>(RebookingSql.NewBooking, new { Id = booking.NewBookingId });
         return (BookingOutcome.Booked, appointment);
     }

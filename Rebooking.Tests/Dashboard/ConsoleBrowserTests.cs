@@ -172,5 +172,14 @@ public sealed partial class ConsoleBrowserTests
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("All municipalities");
         await Accessible(page, "overview");
         await Screenshot(page, "staff-overview");
+
+        // The operators' way into Hangfire's dashboard (Hangfire's own page: looked at, not held to our axe rules).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Background jobs (Hangfire dashboard, read-only)" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/hangfire$"));
+        await Assertions.Expect(page.GetByText("Rebooking – Hangfire").First).ToBeVisibleAsync();
+        await Screenshot(page, "hangfire-dashboard");
+        await page.GotoAsync(baseUrl + "/hangfire/recurring");
+        await Assertions.Expect(page.GetByText("sweep").First).ToBeVisibleAsync();
+        await Screenshot(page, "hangfire-recurring");
     }
 }

@@ -18,12 +18,14 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
     readonly Dictionary<string, string?> settings;
+    readonly Action<IServiceCollection>? services;
 
-    RebookingApp(TestDatabase database, ManualClock clock, Dictionary<string, string?> settings)
+    RebookingApp(TestDatabase database, ManualClock clock, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Database = database;
         Clock = clock;
         this.settings = settings;
+        this.services = services;
     }
 
     public TestDatabase Database { get; }
@@ -32,9 +34,13 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
     public ManualClock Clock { get; }
 
-    /// <summary>With <paramref name="kestrel"/> the app listens on a real loopback port (<see cref="BaseUrl"/>), for a browser.</summary>
+    /// <summary>
+    /// With <paramref name="kestrel"/> the app listens on a real loopback port (<see cref="BaseUrl"/>), for a browser;
+    /// <paramref name="services"/> changes registrations after the app's own (e.g. a work queue that drops signals).
+    /// </summary>
     public static async Task<RebookingApp> StartAsync(
-        DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool kestrel = false)
+        DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, bool kestrel = false,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var all = new Dictionary<string, string?>
@@ -47,7 +53,7 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
             ["Worker:InProcess"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var app = new RebookingApp(database, new ManualClock(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all);
+        var app = new RebookingApp(database, new ManualClock(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all, services);
         if (kestrel) app.UseKestrel(0);
         app.StartServer(); // start now, so migrations and the bootstrap key exist before the first request
         return app;
@@ -58,6 +64,7 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        if (services is { } more) Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(builder, more);
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
     }
 
