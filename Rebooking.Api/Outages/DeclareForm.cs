@@ -50,7 +50,7 @@ public sealed record DeclareForm(
             if (End.Length == 0) errors["end"] = staff.T("ErrEndRequired");
             else end = Parse(End, zone, "end", errors, staff);
             if (start is { } s && end is { } e && e <= s) errors["end"] = staff.T("ErrEndBeforeStart");
-            else if (start is { } s2 && end is { } e2 && e2 - s2 > TimeSpan.FromDays(OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays))
+            else if (start is { } s2 && end is { } e2 && OutageChanges.IsLongWindow(s2, e2))
                 errors["end"] = staff.T("ErrWindowTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays);
         }
         if (Reason.Length == 0) errors["reason"] = staff.T("ErrReasonRequired");

@@ -47,7 +47,7 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
         RuleFor(r => r.End).Must(s => OffsetTime.TryParse(s, out _)).When(r => r.End is not null).WithMessage(Tenants.Import.Messages.NeedsOffset);
         RuleFor(r => r.End).Must((r, end) => Tenants.Import.Messages.EndsAfterStart(r.Start, end)).WithMessage("'end' must be after 'start'.")
             .When(r => OffsetTime.TryParse(r.Start, out _) && OffsetTime.TryParse(r.End, out _));
-        RuleFor(r => r.End).Must((r, end) => r.ConfirmLongWindow == true || Duration(r.Start, end) <= TimeSpan.FromDays(MaxWindowDays))
+        RuleFor(r => r.End).Must((r, end) => r.ConfirmLongWindow == true || !IsLong(r.Start, end))
             .WithMessage($"The window is longer than {MaxWindowDays} days; send \"confirmLongWindow\": true if that is intended.")
             .When(r => Tenants.Import.Messages.EndsAfterStart(r.Start, r.End));
         RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
@@ -61,8 +61,8 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
 
     static bool Distinct(IReadOnlyList<string>? ids) => ids is null || ids.Distinct().Count() == ids.Count;
 
-    static TimeSpan Duration(string? start, string? end) =>
-        OffsetTime.TryParse(start, out var s) && OffsetTime.TryParse(end, out var e) ? e - s : TimeSpan.Zero;
+    static bool IsLong(string? start, string? end) =>
+        OffsetTime.TryParse(start, out var s) && OffsetTime.TryParse(end, out var e) && OutageChanges.IsLongWindow(s, e);
 }
 
 public sealed class DeclareOutageRequestValidator : OutageDefinitionValidator<DeclareOutageRequest>;
@@ -89,7 +89,8 @@ public sealed class OutageScopeValidator : AbstractValidator<IOutageDefinition>
 }
 
 /// <summary>Body of <c>PATCH .../outages/{id}</c>: a new end (extend or shorten), or open-ended, and/or notify.</summary>
-public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, string? PublicMessage);
+/// <param name="ConfirmLongWindow">Must be true for a new end more than <see cref="OutageDefinitionValidator{T}.MaxWindowDays"/> days after the start (<see cref="OutageChanges.CheckNewEnd"/>).</param>
+public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, string? PublicMessage, bool? ConfirmLongWindow = false);
 
 public sealed class PatchOutageRequestValidator : AbstractValidator<PatchOutageRequest>
 {
