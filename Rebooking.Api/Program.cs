@@ -21,7 +21,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRebookingCore();
 builder.AddStaffAuth();
 builder.AddProblemAnswers();
-builder.AddCitizenRateLimit();
+builder.AddTokenRedaction();
+builder.AddSecurityHeaders();
+builder.AddForwardedHeadersFromSettings();
+builder.AddRateLimits();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
 if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
@@ -31,6 +34,9 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseTokenRedaction();
+app.UseSecurityHeaders();
+app.UseForwardedHeadersFromSettings();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
