@@ -62,6 +62,8 @@ public sealed record DeclareForm(
 
         var request = new DeclareOutageRequest(OffsetTime.Format(start!.Value, zone), end is { } x ? OffsetTime.Format(x, zone) : null,
             OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify);
+        foreach (var (field, _) in InputText.Check(request))
+            errors.TryAdd(FieldOf(field), staff.T("ErrControlCharacters"));
         // The API's own rules as the last word: whatever they still refuse is shown under its field.
         var results = new DeclareOutageRequestValidator().Validate(request).Errors
             .Concat(new OutageScopeValidator(tenant).Validate(request).Errors);

@@ -22,13 +22,13 @@ public interface IOutageDefinition
 /// <summary>Body of <c>POST .../outages</c> and <c>.../outages/preview</c>. Empty or absent id lists mean all.</summary>
 public sealed record DeclareOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
-    IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify = true,
+    IReadOnlyList<string>? ExemptServiceIds, [property: AllowsLineBreaks] string? Reason, [property: AllowsLineBreaks] string? PublicMessage, bool? Notify = true,
     bool? ConfirmLongWindow = false) : IOutageDefinition;
 
 /// <summary>Body of <c>POST /api/outages</c>: one outage in each of <see cref="Tenants"/>.</summary>
 public sealed record DeclareRegionalOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
-    IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify,
+    IReadOnlyList<string>? ExemptServiceIds, [property: AllowsLineBreaks] string? Reason, [property: AllowsLineBreaks] string? PublicMessage, bool? Notify,
     bool? ConfirmLongWindow, IReadOnlyList<string>? Tenants) : IOutageDefinition
 {
     public DeclareOutageRequest ForTenant() =>
@@ -90,7 +90,7 @@ public sealed class OutageScopeValidator : AbstractValidator<IOutageDefinition>
 
 /// <summary>Body of <c>PATCH .../outages/{id}</c>: a new end (extend or shorten), or open-ended, and/or notify.</summary>
 /// <param name="ConfirmLongWindow">Must be true for a new end more than <see cref="OutageDefinitionValidator{T}.MaxWindowDays"/> days after the start (<see cref="OutageChanges.CheckNewEnd"/>).</param>
-public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, string? PublicMessage, bool? ConfirmLongWindow = false);
+public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, [property: AllowsLineBreaks] string? PublicMessage, bool? ConfirmLongWindow = false);
 
 public sealed class PatchOutageRequestValidator : AbstractValidator<PatchOutageRequest>
 {
