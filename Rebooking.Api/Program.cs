@@ -37,6 +37,7 @@ await app.PrepareDatabaseAsync();
 app.UseTokenRedaction();
 app.UseSecurityHeaders();
 app.UseForwardedHeadersFromSettings();
+app.UseRouting(); // explicitly after the redaction middleware, so routes see the real path
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -8,10 +8,22 @@ namespace Rebooking.Api.Http;
 /// </summary>
 public static class SecurityHeaders
 {
+    /// <summary>
+    /// The antiforgery cookie's name. <c>__Host-</c>: browsers keep it only when it is <c>Secure</c>, for this host and
+    /// path <c>/</c>, so a neighbouring subdomain cannot plant one.
+    /// </summary>
+    public const string AntiforgeryCookie = "__Host-rebooking-antiforgery";
+
     public static IHostApplicationBuilder AddSecurityHeaders(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
-        builder.Services.Configure<AntiforgeryOptions>(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        // SecurePolicy.Always would make the framework throw on every plain-HTTP request (a loopback development run,
+        // the tests), so the Secure attribute is added where the cookie goes out instead (UseSecurityHeaders).
+        builder.Services.Configure<AntiforgeryOptions>(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookie;
+            o.Cookie.Path = "/";
+        });
         return builder;
     }
 
@@ -24,8 +36,15 @@ public static class SecurityHeaders
                 var response = (HttpResponse)state;
                 response.Headers.XContentTypeOptions = "nosniff";
                 response.Headers.Remove("Server");
+                var cookies = response.Headers.SetCookie;
+                if (cookies.Any(IsInsecureAntiforgeryCookie))
+                    response.Headers.SetCookie = new([.. cookies.Select(c => IsInsecureAntiforgeryCookie(c) ? c + "; secure" : c)]);
                 return Task.CompletedTask;
             }, http.Response);
             await next(http);
         });
+
+    static bool IsInsecureAntiforgeryCookie(string? cookie) =>
+        cookie is not null && cookie.StartsWith(AntiforgeryCookie + "=", StringComparison.Ordinal)
+        && !cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase);
 }
