@@ -34,7 +34,7 @@ public static class StaffSignIn
 
     /// <summary>Antiforgery is checked by the framework (form binding); the rate limit slows guessing across accounts.</summary>
     static async Task<IResult> SignIn(HttpContext http, [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        StaffAccounts accounts, SignInThrottle throttle, ILogger<SignInModel> logger, CancellationToken ct)
+        StaffAccounts accounts, SignInThrottle throttle, ILoggerFactory logs, CancellationToken ct)
     {
         var back = LocalUrl.OrHome(returnUrl);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
@@ -43,7 +43,7 @@ public static class StaffSignIn
             return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back, "SignInThrottled"), StatusCodes.Status429TooManyRequests);
         var (result, member) = await accounts.SignInAsync(email, password, ct);
         if (result == Rebooking.Access.SignInResult.LockedOut)
-            logger.LogWarning("Sign-in refused: the staff account {Account} is locked after too many failed attempts", Masking.Email(email));
+            logs.CreateLogger(typeof(StaffSignIn).FullName!).LogWarning("Sign-in refused: the staff account {Account} is locked after too many failed attempts", Masking.Email(email));
         if (result != Rebooking.Access.SignInResult.Success)
             return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back, "SignInRefused"), StatusCodes.Status401Unauthorized);
 

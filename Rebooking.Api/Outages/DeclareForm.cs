@@ -13,14 +13,14 @@ namespace Rebooking.Api.Outages;
 /// </summary>
 public sealed record DeclareForm(
     string Start, string End, bool OpenEnded, IReadOnlyList<string> OfficeIds, IReadOnlyList<string> ServiceIds,
-    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify)
+    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify, bool ConfirmLongWindow = false)
 {
     public const string LocalFormat = "yyyy-MM-dd'T'HH:mm";
 
     public static DeclareForm From(IFormCollection form) => new(
         form["start"].ToString().Trim(), form["end"].ToString().Trim(), form["openEnded"] == "true",
         Ids(form, "officeIds"), Ids(form, "serviceIds"), Ids(form, "exemptServiceIds"),
-        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true");
+        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true", form["confirmLongWindow"] == "true");
 
     static List<string> Ids(IFormCollection form, string name) =>
         form[name].Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).Distinct().ToList();
@@ -50,8 +50,8 @@ public sealed record DeclareForm(
             if (End.Length == 0) errors["end"] = staff.T("ErrEndRequired");
             else end = Parse(End, zone, "end", errors, staff);
             if (start is { } s && end is { } e && e <= s) errors["end"] = staff.T("ErrEndBeforeStart");
-            else if (start is { } s2 && end is { } e2 && OutageChanges.IsLongWindow(s2, e2))
-                errors["end"] = staff.T("ErrWindowTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays);
+            else if (start is { } s2 && end is { } e2 && OutageChanges.IsLongWindow(s2, e2) && !ConfirmLongWindow)
+                errors["end"] = staff.T("ErrWindowNeedsConfirmation", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays);
         }
         if (Reason.Length == 0) errors["reason"] = staff.T("ErrReasonRequired");
         if (PublicMessage.Length == 0) errors["publicMessage"] = staff.T("ErrPublicMessageRequired");
@@ -61,7 +61,7 @@ public sealed record DeclareForm(
         if (errors.Count > 0) return (null, errors);
 
         var request = new DeclareOutageRequest(OffsetTime.Format(start!.Value, zone), end is { } x ? OffsetTime.Format(x, zone) : null,
-            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify);
+            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify, ConfirmLongWindow);
         foreach (var (field, _) in InputText.Check(request))
             errors.TryAdd(FieldOf(field), staff.T("ErrControlCharacters"));
         // The API's own rules as the last word: whatever they still refuse is shown under its field.

@@ -285,6 +285,23 @@ public sealed class HostileInputTests
         Assert.That(withConfirmation.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(await EndOf(castrop), Is.Not.EqualTo(before));
 
+        // Declaring in the console: the same confirmation; without it nothing is stored.
+        var outagesBefore = await Scalar<int>("SELECT COUNT(*) FROM outages");
+        var declareForm = $"/staff/tenants/{Castrop}/outages/new";
+        var from = TimeZoneInfo.ConvertTimeFromUtc(day.AddHours(20), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+        (string, string)[] longDeclaration = [("start", from.ToString("yyyy-MM-dd'T'HH:mm")), ("end", from.AddDays(45).ToString("yyyy-MM-dd'T'HH:mm")),
+            ("reason", "Umzug"), ("publicMessage", "Das Amt zieht um."), ("notify", "true")];
+        foreach (var step in new[] { "preview", "" })
+        {
+            var refusedDeclaration = await clerk.SubmitAsync(declareForm, $"/staff/tenants/{Castrop}/outages{(step == "" ? "" : "/" + step)}", longDeclaration);
+            Assert.That(refusedDeclaration.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), step);
+            Assert.That(WebUtility.HtmlDecode(await refusedDeclaration.Content.ReadAsStringAsync()), Does.Contain("mehr als 31 Tage"));
+        }
+        var confirmedPreview = await clerk.SubmitAsync(declareForm, $"/staff/tenants/{Castrop}/outages/preview", [.. longDeclaration, ("confirmLongWindow", "true")]);
+        Assert.That(confirmedPreview.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await confirmedPreview.Content.ReadAsStringAsync(), Does.Contain("name=\"confirmLongWindow\" value=\"true\""), "the preview carries the confirmation");
+        Assert.That(await Scalar<int>("SELECT COUNT(*) FROM outages"), Is.EqualTo(outagesBefore), "nothing stored");
+
         // Resolving before the start: called off, not "16:00 – 16:00".
         var resolved = await clerk.SubmitAsync(page, $"{page}/resolve");
         Assert.That(resolved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
