@@ -4,10 +4,6 @@ using System.Reflection;
 
 namespace Rebooking;
 
-/// <summary>Marks a text property that may hold line breaks (LF, CR); every other control character is still refused.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class AllowsLineBreaksAttribute : Attribute;
-
 /// <summary>
 /// The rule for every text the service accepts (API bodies, console forms, imports): no NUL or other C0 control
 /// character (line breaks only where a field allows them), no DEL or C1 control, and no bidirectional embedding,
