@@ -23,7 +23,10 @@ builder.AddStaffAuth();
 builder.AddSharedKeyRing();
 builder.AddDrain();
 builder.AddProblemAnswers();
-builder.AddCitizenRateLimit();
+builder.AddTokenRedaction();
+builder.AddSecurityHeaders();
+builder.AddForwardedHeadersFromSettings();
+builder.AddRateLimits();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
 builder.AddHealth();
@@ -37,6 +40,10 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 
+app.UseTokenRedaction();
+app.UseSecurityHeaders();
+app.UseForwardedHeadersFromSettings();
+app.UseRouting(); // explicitly after the redaction middleware, so routes see the real path
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

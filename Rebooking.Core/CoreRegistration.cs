@@ -96,6 +96,7 @@ public static class CoreRegistration
         services.AddSingleton(twilio);
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<DeliveryCallbacks>();
+        services.AddSingleton<DevOutbox>();
         services.AddSingleton<CitizenRebooking>();
         services.AddSingleton<IValidator<BookSlotRequest>, BookSlotRequestValidator>();
     }

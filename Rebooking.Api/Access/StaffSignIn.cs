@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Rebooking.Access;
+using Rebooking.Notifications;
+using Rebooking.Api.Http;
 using Rebooking.Api.StaffConsole;
 using Rebooking.Api.Rebookings;
 
@@ -12,33 +14,38 @@ public sealed record SignInModel(string Email, string ReturnUrl, string? Error);
 
 /// <summary>
 /// <c>/staff/login</c> and <c>/staff/logout</c>: e-mail and password against <see cref="StaffAccounts"/>, then a
-/// session cookie carrying the same claims an API key would (role, tenant, actor). Failures say nothing about
-/// whether the address exists; a locked account is told so (the owner needs to know why the right password fails).
+/// session cookie carrying the same claims an API key would (role, tenant, actor). Unknown address, wrong password
+/// and locked account get the same answer (status, text, and the same password-hashing work), so the page says
+/// nothing about which accounts exist; the text names the lock as one possible cause and sends the holder to an
+/// admin, who sees the lock in the log (a warning with the account's masked address).
 /// </summary>
 public static class StaffSignIn
 {
     public static RouteGroupBuilder MapStaffSignIn(this RouteGroupBuilder console)
     {
         console.MapGet("/login", Show).AllowAnonymous();
-        console.MapPost("/login", SignIn).AllowAnonymous().RequireRateLimiting(RebookApi.RateLimitPolicy);
+        console.MapPost("/login", SignIn).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
         console.MapPost("/logout", (Delegate)SignOut).RequireAuthorization(StaffAuth.ConsoleSupervisorPolicy);
         return console;
     }
 
     static RazorComponentResult<SignInPage> Show(HttpContext http, string? returnUrl) =>
-        ConsolePages.Render<SignInPage>(http, new SignInModel("", ConsolePages.LocalOrHome(returnUrl), null));
+        ConsolePages.Render<SignInPage>(http, new SignInModel("", LocalUrl.OrHome(returnUrl), null));
 
     /// <summary>Antiforgery is checked by the framework (form binding); the rate limit slows guessing across accounts.</summary>
     static async Task<IResult> SignIn(HttpContext http, [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        StaffAccounts accounts, CancellationToken ct)
+        StaffAccounts accounts, SignInThrottle throttle, ILoggerFactory logs, CancellationToken ct)
     {
-        var back = ConsolePages.LocalOrHome(returnUrl);
+        var back = LocalUrl.OrHome(returnUrl);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
             return ConsolePages.Render<SignInPage>(http, new SignInModel(email ?? "", back, "SignInMissing"), StatusCodes.Status400BadRequest);
+        if (!throttle.TryAttempt(email))
+            return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back, "SignInThrottled"), StatusCodes.Status429TooManyRequests);
         var (result, member) = await accounts.SignInAsync(email, password, ct);
+        if (result == Rebooking.Access.SignInResult.LockedOut)
+            logs.CreateLogger(typeof(StaffSignIn).FullName!).LogWarning("Sign-in refused: the staff account {Account} is locked after too many failed attempts", Masking.Email(email));
         if (result != Rebooking.Access.SignInResult.Success)
-            return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back,
-                result == Rebooking.Access.SignInResult.LockedOut ? "SignInLocked" : "SignInWrong"), StatusCodes.Status401Unauthorized);
+            return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back, "SignInRefused"), StatusCodes.Status401Unauthorized);
 
         var identity = new ClaimsIdentity(
         [

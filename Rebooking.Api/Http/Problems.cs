@@ -62,7 +62,8 @@ public static partial class Problems
 
 /// <summary>
 /// Runs the FluentValidation validator registered for an endpoint's body, before the handler: a 400 with
-/// every invalid field, and the handler (which stores) is never called.
+/// every invalid field, and the handler (which stores) is never called. Every text in the body is first held to
+/// <see cref="InputText"/> (no control or bidirectional formatting characters).
 /// </summary>
 public static class ValidationFilter
 {
@@ -84,6 +85,8 @@ public static class ValidationFilter
                     if (argument is null && optional) continue;
                     if (argument is null)
                         return Problems.ValidationFailed(new() { ["body"] = ["A JSON body is required."] });
+                    if (InputText.Check(argument) is { Count: > 0 } unreadable)
+                        return Problems.ValidationFailed(unreadable);
                     var result = await validator!.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
                     if (!result.IsValid)
                         return Problems.ValidationFailed(new Dictionary<string, string[]>(result.ToDictionary()));

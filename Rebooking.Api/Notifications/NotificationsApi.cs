@@ -1,8 +1,9 @@
-using Dapper;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Rebooking.Api.Access;
-using Rebooking.Data;
+using Rebooking.Api.Http;
+using Rebooking.Access;
 using Rebooking.Notifications;
 using Rebooking.Rebookings;
 
@@ -15,7 +16,8 @@ public static class NotificationsApi
     /// <summary><c>POST /webhooks/twilio/status</c>: Twilio's delivery reports, signed with the auth token.</summary>
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/twilio/status", TwilioStatus).WithTags("Webhooks").AllowAnonymous().DisableAntiforgery();
+        app.MapPost("/webhooks/twilio/status", TwilioStatus).WithTags("Webhooks").AllowAnonymous().DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.TwilioWebhook);
         return app;
     }
 
@@ -51,27 +53,11 @@ public static class NotificationsApi
     static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "The request signature is missing or wrong.");
 
-    static async Task<Ok<List<OutboxMessage>>> Outbox(Db db, CancellationToken ct)
+    /// <summary>Only the messages of the caller's tenants; everything for an admin of all tenants.</summary>
+    static async Task<Ok<List<OutboxMessage>>> Outbox(ClaimsPrincipal user, DevOutbox outbox, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<OutboxRow>(NotificationSqlForApi.Outbox);
+        var tenants = user.FindAll(RebookingClaims.Tenant).Select(c => c.Value).ToList();
+        var rows = await outbox.ListAsync(tenants, ct);
         return TypedResults.Ok(rows.Select(r => new OutboxMessage(r.Channel, r.To, r.Subject, r.Body, r.CreatedAt)).ToList());
-    }
-
-    sealed class OutboxRow
-    {
-        public string Channel { get; init; } = "";
-        public string To { get; init; } = "";
-        public string? Subject { get; init; }
-        public string Body { get; init; } = "";
-        public DateTimeOffset CreatedAt { get; init; }
-    }
-
-    static class NotificationSqlForApi
-    {
-        public const string Outbox = """
-            SELECT channel AS Channel, recipient AS "To", subject AS Subject, body AS Body, created_at AS CreatedAt
-            FROM dev_outbox ORDER BY id DESC
-            """;
     }
 }

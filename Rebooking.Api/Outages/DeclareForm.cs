@@ -13,7 +13,7 @@ namespace Rebooking.Api.Outages;
 /// </summary>
 public sealed record DeclareForm(
     string Start, string End, bool OpenEnded, IReadOnlyList<string> OfficeIds, IReadOnlyList<string> ServiceIds,
-    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify,
+    IReadOnlyList<string> ExemptServiceIds, string Reason, string PublicMessage, bool Notify, bool ConfirmLongWindow = false,
     IReadOnlyDictionary<string, string>? PublicMessages = null)
 {
     public const string LocalFormat = "yyyy-MM-dd'T'HH:mm";
@@ -21,7 +21,7 @@ public sealed record DeclareForm(
     public static DeclareForm From(IFormCollection form) => new(
         form["start"].ToString().Trim(), form["end"].ToString().Trim(), form["openEnded"] == "true",
         Ids(form, "officeIds"), Ids(form, "serviceIds"), Ids(form, "exemptServiceIds"),
-        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true",
+        form["reason"].ToString().Trim(), form["publicMessage"].ToString().Trim(), form["notify"] == "true", form["confirmLongWindow"] == "true",
         Translations(form));
 
     /// <summary>The translated messages the clerk filled in (fields <c>publicMessages.{language}</c>); empty ones are left out.</summary>
@@ -62,8 +62,8 @@ public sealed record DeclareForm(
             if (End.Length == 0) errors["end"] = staff.T("ErrEndRequired");
             else end = Parse(End, zone, "end", errors, staff);
             if (start is { } s && end is { } e && e <= s) errors["end"] = staff.T("ErrEndBeforeStart");
-            else if (start is { } s2 && end is { } e2 && e2 - s2 > TimeSpan.FromDays(OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays))
-                errors["end"] = staff.T("ErrWindowTooLong", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays);
+            else if (start is { } s2 && end is { } e2 && OutageChanges.IsLongWindow(s2, e2) && !ConfirmLongWindow)
+                errors["end"] = staff.T("ErrWindowNeedsConfirmation", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays);
         }
         if (Reason.Length == 0) errors["reason"] = staff.T("ErrReasonRequired");
         if (PublicMessage.Length == 0) errors["publicMessage"] = staff.T("ErrPublicMessageRequired");
@@ -76,8 +76,10 @@ public sealed record DeclareForm(
         if (errors.Count > 0) return (null, errors);
 
         var request = new DeclareOutageRequest(OffsetTime.Format(start!.Value, zone), end is { } x ? OffsetTime.Format(x, zone) : null,
-            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify,
+            OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify, ConfirmLongWindow,
             PublicMessages: PublicMessages is { Count: > 0 } ? PublicMessages : null);
+        foreach (var (field, _) in InputText.Check(request))
+            errors.TryAdd(FieldOf(field), staff.T("ErrControlCharacters"));
         // The API's own rules as the last word: whatever they still refuse is shown under its field.
         var results = new DeclareOutageRequestValidator().Validate(request).Errors
             .Concat(new OutageScopeValidator(tenant).Validate(request).Errors);

@@ -90,21 +90,27 @@ public static class OutagePages
             var text = form["end"].ToString();
             DateTimeOffset? end = LocalTime.TryParseInput(text, out var local) ? LocalTime.ToInstant(local, data.Tenant.Zone) : null;
             if (end is null) return await PageAsync(id, http, outages, tenants, reports, clock, staff.T("ErrTimeInvalid"), StatusCodes.Status400BadRequest, ct);
-            if (end <= outage.Start) return await PageAsync(id, http, outages, tenants, reports, clock, staff.T("ErrEndBeforeStart"), StatusCodes.Status400BadRequest, ct);
-            request = new PatchOutageRequest(OffsetTime.Format(end.Value, data.Tenant.Zone), null, null, null);
+            if (OutageChanges.CheckNewEnd(outage, end.Value, form["confirmLongWindow"] == "true") is { } refused)
+                return await PageAsync(id, http, outages, tenants, reports, clock, ChangeError(staff, refused), StatusCodes.Status400BadRequest, ct);
+            request = new PatchOutageRequest(OffsetTime.Format(end.Value, data.Tenant.Zone), null, null, null, form["confirmLongWindow"] == "true");
         }
         if (!await outages.PatchAsync(data, outage, request, http.User.Actor(), ct))
             return await PageAsync(id, http, outages, tenants, reports, clock, staff.T("ErrResolved"), StatusCodes.Status409Conflict, ct);
         return Results.Redirect($"/staff/outages/{id}");
     }
 
+    static string ChangeError(StaffView staff, OutageChangeError error) => error.Code switch
+    {
+        OutageChanges.EndBeforeStart => staff.T("ErrEndBeforeStart"),
+        OutageChanges.WindowTooLong => staff.T("ErrWindowNeedsConfirmation", OutageDefinitionValidator<DeclareOutageRequest>.MaxWindowDays),
+        _ => error.Message,
+    };
+
     /// <summary>Ends the outage now: bookings from now on that are still open become valid again.</summary>
     static async Task<IResult> Resolve(Guid id, HttpContext http, OutageStore outages, TenantStore tenants, OutageReports reports, TimeProvider clock, CancellationToken ct)
     {
         if (await OutageFor(http, id, outages, tenants, ct) is not var (outage, _)) return ConsolePages.Forbidden(http);
-        var at = clock.GetUtcNow();
-        if (at < outage.Start) at = outage.Start;
-        if (outage.End is { } end && at > end) at = end;
+        var (at, _) = OutageChanges.ResolutionTime(outage, requested: null, clock.GetUtcNow());
         if (!await outages.ResolveAsync(outage.TenantId, id, at, http.User.Actor(), ct))
             return await PageAsync(id, http, outages, tenants, reports, clock, StaffView.For(http).T("ErrResolved"), StatusCodes.Status409Conflict, ct);
         return Results.Redirect($"/staff/outages/{id}");

@@ -118,8 +118,8 @@ public static class OutagesApi
     {
         if (await tenants.GetAsync(tenant, ct) is not { } data) return TenantNotFound(tenant);
         if (await outages.GetAsync(tenant, id, ct) is not { } outage) return OutageNotFound(id);
-        if (OffsetTime.TryParse(request.End, out var end) && end <= outage.Start)
-            return Problems.ValidationFailed(new() { ["end"] = ["'end' must be after the outage's start; to cancel the whole outage, resolve it at its start."] });
+        if (OffsetTime.TryParse(request.End, out var end) && OutageChanges.CheckNewEnd(outage, end, request.ConfirmLongWindow == true) is { } refused)
+            return Refused(refused);
         if (!await outages.PatchAsync(data, outage, request, user.Actor(), ct)) return Resolved(id);
         var changed = (await outages.GetAsync(tenant, id, ct))!;
         return TypedResults.Ok(Describe(changed, data.Tenant.Zone, await reports.ForOutageAsync(id, changed.ProcessingComplete, ct)));
@@ -132,10 +132,8 @@ public static class OutagesApi
     {
         if (await tenants.GetAsync(tenant, ct) is not { } data) return TenantNotFound(tenant);
         if (await outages.GetAsync(tenant, id, ct) is not { } outage) return OutageNotFound(id);
-        var at = OffsetTime.TryParse(request?.At, out var given) ? given : clock.GetUtcNow();
-        if (at < outage.Start) at = outage.Start;
-        if (outage.End is { } end && at > end)
-            return Problems.ValidationFailed(new() { ["at"] = ["'at' is after the outage's end; to extend it, PATCH its end."] });
+        var (at, refused) = OutageChanges.ResolutionTime(outage, OffsetTime.TryParse(request?.At, out var given) ? given : null, clock.GetUtcNow());
+        if (refused is not null) return Refused(refused);
         if (!await outages.ResolveAsync(tenant, id, at, user.Actor(), ct)) return Resolved(id);
         var resolved = (await outages.GetAsync(tenant, id, ct))!;
         return TypedResults.Ok(Describe(resolved, data.Tenant.Zone, await reports.ForOutageAsync(id, resolved.ProcessingComplete, ct)));
@@ -183,6 +181,8 @@ public static class OutagesApi
         var result = new OutageScopeValidator(tenant).Validate(request);
         return result.IsValid ? null : Problems.ValidationFailed(new Dictionary<string, string[]>(result.ToDictionary()));
     }
+
+    static ValidationProblem Refused(OutageChangeError error) => Problems.ValidationFailed(new() { [error.Field] = [error.Message] });
 
     static ProblemHttpResult TenantNotFound(string tenant) => Problems.NotFound($"Tenant '{tenant}' does not exist.");
 

@@ -18,7 +18,7 @@ public static class StatusPages
 {
     public static IEndpointRouteBuilder MapStatusPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status/{tenant}", Show).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(RebookApi.RateLimitPolicy);
+        app.MapGet("/status/{tenant}", Show).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(RateLimits.StatusPage);
         return app;
     }
 

@@ -1,7 +1,4 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Rebooking.Api.Http;
 using Rebooking.Rebookings;
 
@@ -26,27 +23,10 @@ public sealed record SlotTaken(string Title, IReadOnlyList<OfferResponse> Offers
 
 public static class RebookApi
 {
-    public const string RateLimitPolicy = "citizens";
-
-    /// <summary>Requests per client (remote address) to the citizens' endpoints, from <c>Rebooking:RequestsPerMinutePerClient</c>.</summary>
-    public static IHostApplicationBuilder AddCitizenRateLimit(this IHostApplicationBuilder builder)
-    {
-        var perMinute = builder.Configuration.GetValue<int?>("Rebooking:RequestsPerMinutePerClient") ?? new RebookingOptions().RequestsPerMinutePerClient;
-        builder.Services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(RateLimitPolicy, http => perMinute <= 0
-                ? RateLimitPartition.GetNoLimiter("none")
-                : RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
-        });
-        return builder;
-    }
-
     /// <summary>The contract's citizen API. No staff credentials: the token in the path is the credential.</summary>
     public static RouteGroupBuilder MapRebook(this IEndpointRouteBuilder api)
     {
-        var group = api.MapGroup("/rebook/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        var group = api.MapGroup("/rebook/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimits.Citizens);
         group.MapGet("", View)
             .WithSummary("What the link shows")
             .WithDescription("Never changes anything. After rebooking, canChange says whether the new appointment may still be changed or " +

@@ -14,18 +14,33 @@ public static class RebookPages
 {
     public static IEndpointRouteBuilder MapRebookPages(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/r/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RebookApi.RateLimitPolicy)
+        var group = app.MapGroup("/r/{token}").WithTags("Citizens").AllowAnonymous().RequireRateLimiting(RateLimits.Citizens)
             .AddEndpointFilter(async (context, next) =>
             {
                 PageHeaders.Set(context.HttpContext.Response,
                     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'", "no-referrer");
                 return await next(context);
-            });
+            })
+            .AddEndpointFilter(RequireAntiforgeryToken);
         group.MapGet("", Show).ExcludeFromDescription();
         group.MapPost("/book", Book).ExcludeFromDescription();
         group.MapPost("/decline", Decline).ExcludeFromDescription();
         app.MapGet("/assets/rebook.css", () => Results.Text(Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>
+    /// Both forms (book and decline) need the page's antiforgery token. The framework checks it only for handlers
+    /// that bind form fields, so every POST is checked here, whatever the handler binds.
+    /// </summary>
+    static async ValueTask<object?> RequireAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsPost(http.Request.Method)
+            && !await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired",
+                detail: "The form's security token is missing or invalid. Reload the page and try again.");
+        return await next(context);
     }
 
     /// <summary><paramref name="view"/>: change or cancel, the two steps a rebooked appointment offers (GETs change nothing).</summary>
@@ -67,15 +82,20 @@ public static class RebookPages
         {
             BookingOutcome.SlotGone => await RenderAsync(token, lang, rebooking, slotGone: true, ct),
             BookingOutcome.AlreadyDecided => await RenderAsync(token, lang, rebooking, slotGone: false, ct, changedElsewhere: true),
-            _ => Results.Redirect($"/r/{token}?lang={RebookPageModel.PickLanguage(lang, null)}", permanent: false, preserveMethod: false),
+            _ => BackToPage(token, lang),
         };
     }
 
+    /// <summary>Binds no form field; the group's <see cref="RequireAntiforgeryToken"/> checks the form's token all the same.</summary>
     static async Task<IResult> Decline(string token, string? lang, CitizenRebooking rebooking, CancellationToken ct)
     {
         await rebooking.DeclineAsync(token, ct);
-        return Results.Redirect($"/r/{token}?lang={RebookPageModel.PickLanguage(lang, null)}");
+        return BackToPage(token, lang);
     }
+
+    /// <summary>Post/redirect/get back to the page; the token is escaped and the redirect is not logged.</summary>
+    static SeeOther BackToPage(string token, string? lang) =>
+        new($"/r/{Uri.EscapeDataString(token)}?lang={RebookPageModel.PickLanguage(lang, null)}");
 
     // Mobile first; tap targets of at least 48 px; contrast above 4.5:1; a visible focus ring.
     const string Stylesheet = """

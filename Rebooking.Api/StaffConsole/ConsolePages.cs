@@ -53,16 +53,12 @@ public static class ConsolePages
     /// <summary>A 403 page for a signed-in user who asked for another tenant's data.</summary>
     public static RazorComponentResult<ForbiddenPage> Forbidden(HttpContext http) => Render<ForbiddenPage>(http, null, StatusCodes.Status403Forbidden);
 
-    /// <summary>Only local paths, so the switch cannot send anyone elsewhere.</summary>
-    public static string LocalOrHome(string? url) =>
-        url is { Length: > 1 } && url[0] == '/' && url[1] != '/' && url[1] != '\\' ? url : "/staff";
-
     static IResult SwitchLanguage(HttpContext http, string? to, string? returnUrl)
     {
         http.Response.Cookies.Append(StaffView.LanguageCookie, to == "en" ? "en" : "de", new CookieOptions
         {
             HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
         });
-        return Results.Redirect(LocalOrHome(returnUrl));
+        return Results.Redirect(LocalUrl.OrHome(returnUrl));
     }
 }

@@ -136,7 +136,12 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
             PasswordHash.Verify(password, PasswordHash.Decoy);
             return (SignInResult.WrongCredentials, null);
         }
-        if (account.LockedUntil > now) return (SignInResult.LockedOut, null);
+        if (account.LockedUntil > now)
+        {
+            // The same hashing work as any other refusal: the time taken must not tell a locked account apart.
+            PasswordHash.Verify(password, PasswordHash.Decoy);
+            return (SignInResult.LockedOut, null);
+        }
         if (!PasswordHash.Verify(password, account.PasswordHash))
         {
             // One guarded statement counts the failure and locks on the last allowed one, whatever runs concurrently.

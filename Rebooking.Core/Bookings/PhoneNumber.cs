@@ -101,6 +101,7 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
         "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
     ];
 
-    static int CountryCodeLength(string international) =>
+    /// <summary>How many leading digits of an international number (without +) are its country code.</summary>
+    internal static int CountryCodeLength(string international) =>
         international[0] is '1' or '7' ? 1 : TwoDigitCodes.Contains(international[..2]) ? 2 : 3;
 }

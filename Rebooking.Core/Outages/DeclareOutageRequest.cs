@@ -24,14 +24,14 @@ public interface IOutageDefinition
 /// <summary>Body of <c>POST .../outages</c> and <c>.../outages/preview</c>. Empty or absent id lists mean all.</summary>
 public sealed record DeclareOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
-    IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify = true,
-    bool? ConfirmLongWindow = false, IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition;
+    IReadOnlyList<string>? ExemptServiceIds, [property: AllowsLineBreaks] string? Reason, [property: AllowsLineBreaks] string? PublicMessage, bool? Notify = true,
+    bool? ConfirmLongWindow = false, [property: AllowsLineBreaks] IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition;
 
 /// <summary>Body of <c>POST /api/outages</c>: one outage in each of <see cref="Tenants"/>.</summary>
 public sealed record DeclareRegionalOutageRequest(
     string? Start, string? End, IReadOnlyList<string>? OfficeIds, IReadOnlyList<string>? ServiceIds,
-    IReadOnlyList<string>? ExemptServiceIds, string? Reason, string? PublicMessage, bool? Notify,
-    bool? ConfirmLongWindow, IReadOnlyList<string>? Tenants, IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition
+    IReadOnlyList<string>? ExemptServiceIds, [property: AllowsLineBreaks] string? Reason, [property: AllowsLineBreaks] string? PublicMessage, bool? Notify,
+    bool? ConfirmLongWindow, IReadOnlyList<string>? Tenants, [property: AllowsLineBreaks] IReadOnlyDictionary<string, string>? PublicMessages = null) : IOutageDefinition
 {
     public DeclareOutageRequest ForTenant() =>
         new(Start, End, OfficeIds, ServiceIds, ExemptServiceIds, Reason, PublicMessage, Notify, ConfirmLongWindow, PublicMessages);
@@ -52,7 +52,7 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
         RuleFor(r => r.End).Must(s => OffsetTime.TryParse(s, out _)).When(r => r.End is not null).WithMessage(Tenants.Import.Messages.NeedsOffset);
         RuleFor(r => r.End).Must((r, end) => Tenants.Import.Messages.EndsAfterStart(r.Start, end)).WithMessage("'end' must be after 'start'.")
             .When(r => OffsetTime.TryParse(r.Start, out _) && OffsetTime.TryParse(r.End, out _));
-        RuleFor(r => r.End).Must((r, end) => r.ConfirmLongWindow == true || Duration(r.Start, end) <= TimeSpan.FromDays(MaxWindowDays))
+        RuleFor(r => r.End).Must((r, end) => r.ConfirmLongWindow == true || !IsLong(r.Start, end))
             .WithMessage($"The window is longer than {MaxWindowDays} days; send \"confirmLongWindow\": true if that is intended.")
             .When(r => Tenants.Import.Messages.EndsAfterStart(r.Start, r.End));
         RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
@@ -79,8 +79,8 @@ public class OutageDefinitionValidator<T> : AbstractValidator<T> where T : IOuta
 
     static bool Distinct(IReadOnlyList<string>? ids) => ids is null || ids.Distinct().Count() == ids.Count;
 
-    static TimeSpan Duration(string? start, string? end) =>
-        OffsetTime.TryParse(start, out var s) && OffsetTime.TryParse(end, out var e) ? e - s : TimeSpan.Zero;
+    static bool IsLong(string? start, string? end) =>
+        OffsetTime.TryParse(start, out var s) && OffsetTime.TryParse(end, out var e) && OutageChanges.IsLongWindow(s, e);
 }
 
 public sealed class DeclareOutageRequestValidator : OutageDefinitionValidator<DeclareOutageRequest>;
@@ -107,7 +107,8 @@ public sealed class OutageScopeValidator : AbstractValidator<IOutageDefinition>
 }
 
 /// <summary>Body of <c>PATCH .../outages/{id}</c>: a new end (extend or shorten), or open-ended, and/or notify.</summary>
-public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, string? PublicMessage);
+/// <param name="ConfirmLongWindow">Must be true for a new end more than <see cref="OutageDefinitionValidator{T}.MaxWindowDays"/> days after the start (<see cref="OutageChanges.CheckNewEnd"/>).</param>
+public sealed record PatchOutageRequest(string? End, bool? OpenEnded, bool? Notify, [property: AllowsLineBreaks] string? PublicMessage, bool? ConfirmLongWindow = false);
 
 public sealed class PatchOutageRequestValidator : AbstractValidator<PatchOutageRequest>
 {

@@ -26,6 +26,8 @@ public sealed class Outage
     public DateTimeOffset CreatedAt { get; init; }
     public string CreatedBy { get; init; } = "";
     public DateTimeOffset? ResolvedAt { get; init; }
+    /// <summary>True when the outage was resolved at or before its start: it never took effect, and no window is shown for it.</summary>
+    public bool CalledOffBeforeStart => Status == OutageStatus.Resolved && End is { } end && end <= Start;
     /// <summary>True when the worker has applied the outage's latest definition.</summary>
     public bool ProcessingComplete { get; init; }
     public List<string> OfficeIds { get; } = [];

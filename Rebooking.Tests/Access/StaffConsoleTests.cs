@@ -30,6 +30,9 @@ public sealed class StaffConsoleTests
     /// <summary>The page's text as a reader sees it (Razor writes umlauts as character references).</summary>
     static async Task<string> Html(HttpResponseMessage answer) => WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync());
 
+    /// <summary>The sign-in page's error text.</summary>
+    static string Message(string html) => System.Text.RegularExpressions.Regex.Match(html, "id=\"signin-error\">([^<]*)<").Groups[1].Value;
+
     [Test]
     public async Task WrongPassword_AndUnknownAddress_GetTheSameAnswer_AndNoSession()
     {
@@ -38,7 +41,7 @@ public sealed class StaffConsoleTests
         {
             var answer = await session.SignInAttemptAsync(email, password);
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That(await Html(answer), Does.Contain("E-Mail-Adresse oder Passwort ist falsch."));
+            Assert.That(await Html(answer), Does.Contain("E-Mail-Adresse oder Passwort ist falsch"));
             Assert.That(answer.Headers.Contains("Set-Cookie") && answer.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("__Host-rebooking-staff=")), Is.False);
         }
         Assert.That((await session.Client.GetAsync("/staff")).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "still signed out");
@@ -52,11 +55,15 @@ public sealed class StaffConsoleTests
             Assert.That(await Html(await session.SignInAttemptAsync("clerk@velbert.example", "wrong password!")),
                 Does.Contain("Passwort ist falsch"));
         var fifth = await session.SignInAttemptAsync("clerk@velbert.example", "wrong password!");
-        Assert.That(await Html(fifth), Does.Contain("vorübergehend gesperrt"));
+        Assert.That(await Html(fifth), Does.Contain("Passwort ist falsch"));
 
+        // Locked looks exactly like wrong or unknown to the caller; the text names the lock as a possible cause.
         var locked = await session.SignInAttemptAsync("clerk@velbert.example", "correct horse battery");
+        var unknown = await session.SignInAttemptAsync("nobody@velbert.example", "correct horse battery");
         Assert.That(locked.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(unknown.StatusCode, Is.EqualTo(locked.StatusCode));
         Assert.That(await Html(locked), Does.Contain("vorübergehend gesperrt"));
+        Assert.That(Message(await Html(locked)), Is.EqualTo(Message(await Html(unknown))));
         Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM staff_accounts WHERE email = 'clerk@velbert.example' AND locked_until IS NOT NULL"), Is.EqualTo(1));
 
         // Another account is not affected; after 15 minutes the right password works again and resets the count.

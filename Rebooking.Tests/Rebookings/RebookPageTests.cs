@@ -38,7 +38,8 @@ public sealed partial class RebookPageTests
     [TearDown]
     public async Task Stop() => await app.DisposeAsync();
 
-    HttpClient Browser() => app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
+    // https, as browsers see the service: the antiforgery cookie is Secure and is not sent back over plain http.
+    HttpClient Browser() => app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = true, AllowAutoRedirect = true });
 
     [Test]
     public async Task Page_InGermanByDefault_WithClearTimes_NoIndex_StrictHeaders_AndNoOtherPersonalData()

@@ -59,6 +59,11 @@ public sealed class BookingImport(Db db, TimeProvider clock)
         {
             if (!row.IsObject) { errors.Add(new ImportError(row.Index, "", "Each row must be an object.")); continue; }
             var booking = BookingImportRow.From(row);
+            if (InputText.Check(booking) is { Count: > 0 } unreadable)
+            {
+                errors.AddRange(unreadable.Select(e => new ImportError(row.Index, e.Key, e.Value[0])));
+                continue;
+            }
             var result = validator.Validate(booking);
             if (!result.IsValid)
             {

@@ -61,6 +61,11 @@ public sealed class SlotImport(Db db)
         {
             if (!row.IsObject) { errors.Add(new ImportError(row.Index, "", "Each row must be an object.")); continue; }
             var slot = SlotImportRow.From(row);
+            if (InputText.Check(slot) is { Count: > 0 } unreadable)
+            {
+                errors.AddRange(unreadable.Select(e => new ImportError(row.Index, e.Key, e.Value[0])));
+                continue;
+            }
             var result = validator.Validate(slot);
             if (!result.IsValid)
             {
