@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Integration;
 using Rebooking.Operations;
 
 namespace Rebooking.Outages;
@@ -145,6 +146,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (untold > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, p, transaction);
+                await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Reinstated, p.Batch, now);
                 await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldLinks, p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldNotifications, p, transaction);
@@ -155,6 +157,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (reinstated > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, told, transaction);
+                await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Reinstated, told.Batch, now);
                 await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), told, transaction);
                 await connection.ExecuteAsync(OutageSql.QueueReinstatements, told, transaction);
             }
@@ -179,6 +182,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var claimed = await connection.ExecuteAsync(db.Sql(OutageSql.ClaimBatch), p, transaction, commandTimeout: 120);
             if (claimed == 0) return 0;
             await connection.ExecuteAsync(OutageSql.CancelBatchBookings, p, transaction);
+            await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Cancelled, p.Batch, now);
             await connection.ExecuteAsync(db.Sql(OutageSql.ReleaseBatchSlots), p, transaction);
             if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueBatchCancellations, p, transaction);
             lastStart = await connection.ExecuteScalarAsync<DateTimeOffset>(OutageSql.BatchLastStart, p, transaction);

@@ -3,6 +3,7 @@ using Dapper;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Integration;
 
 namespace Rebooking.Rebookings;
 
@@ -219,6 +220,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         }, transaction);
         if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
             return (BookingOutcome.AlreadyDecided, null);
+        await BookingChanges.RecordAsync(connection, transaction, ChangeType.Rebooked, booking.AffectedId, now, newId);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
             new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now }, transaction);
         if (commit)
@@ -237,7 +239,9 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         var (state, booking) = await FindAsync(connection, transaction, token);
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, booking);
         if (booking!.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
-        await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = clock.GetUtcNow() }, transaction);
+        var now = clock.GetUtcNow();
+        if (await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = now }, transaction) == 1)
+            await BookingChanges.RecordAsync(connection, transaction, ChangeType.Declined, booking.AffectedId, now);
         await transaction.CommitAsync(ct);
         return (BookingOutcome.Declined, booking);
     }
