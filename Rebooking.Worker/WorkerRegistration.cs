@@ -33,6 +33,7 @@ public static class WorkerRegistration
         builder.Services.AddTransient<RollOutagesJob>();
         builder.Services.AddTransient<DispatchNotificationsJob>();
         builder.Services.AddTransient<RetentionJob>();
+        builder.Services.AddTransient<DeliverWebhooksJob>();
 
         builder.Services.AddQuartz(q =>
         {
@@ -59,6 +60,9 @@ public static class WorkerRegistration
                 .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
             q.AddJob<DispatchNotificationsJob>(j => j.WithIdentity(DispatchNotificationsJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(DispatchNotificationsJob.Key).WithIdentity("dispatch-notifications-poll", "rebooking")
+                .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
+            q.AddJob<DeliverWebhooksJob>(j => j.WithIdentity(DeliverWebhooksJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(DeliverWebhooksJob.Key).WithIdentity("deliver-webhooks-poll", "rebooking")
                 .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
             q.AddJob<RollOutagesJob>(j => j.WithIdentity(RollOutagesJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(RollOutagesJob.Key).WithIdentity("roll-outages-minutely", "rebooking")
