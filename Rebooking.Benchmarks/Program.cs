@@ -5,7 +5,8 @@ namespace Rebooking.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project Rebooking.Benchmarks -- --filter '*'</c> for the BenchmarkDotNet
 /// benchmarks; <c>-- rebook-load</c> for the load scenario against the real Api; <c>-- scenario [sizes]</c> for
-/// the outage day at 10k and 100k bookings. See docs/performance.md.
+/// the outage day at 10k and 100k bookings; <c>-- integration [changes]</c> for the change feed and webhook
+/// delivery. See docs/performance.md.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,7 @@ public static class Program
     {
         if (args is ["rebook-load", ..]) return await RebookLoadScenario.RunAsync();
         if (args is ["scenario", ..]) return await ProductionScenario.RunAsync(args);
+        if (args is ["integration", ..]) return await IntegrationScenario.RunAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

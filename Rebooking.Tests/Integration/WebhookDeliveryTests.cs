@@ -31,7 +31,7 @@ public sealed class WebhookDeliveryTests
             ["Rebooking:RequestsPerMinutePerClient"] = "0",
             ["Webhooks:AllowLoopback"] = "true",
             ["Webhooks:Timeout"] = "00:00:01",
-            ["Webhooks:Lease"] = "00:00:05",
+            ["Webhooks:Lease"] = "00:00:30",
         }, now: DateTimeOffset.Parse("2021-05-06T06:00:00+02:00"));
         await app.PutTenantAsync("velbert");
         receiver = await WebhookReceiver.StartAsync();
@@ -287,7 +287,7 @@ public sealed class WebhookDeliveryTests
         var environment = app.WorkerEnvironment(TimeSpan.FromSeconds(2));
         environment["Webhooks__AllowLoopback"] = "true";
         environment["Webhooks__Timeout"] = "00:00:01";
-        environment["Webhooks__Lease"] = "00:00:03";
+        environment["Webhooks__Lease"] = "00:00:06";
         environment["Webhooks__BatchSize"] = "20";
         environment["Webhooks__Concurrency"] = "4";
         var directory = Directory.CreateTempSubdirectory("rebooking-worker-").FullName;
