@@ -3,6 +3,7 @@ using Rebooking.Api.Access;
 using Rebooking.Api.Dashboard;
 using Rebooking.Api.StaffConsole;
 using Rebooking.Api.Http;
+using Rebooking.Api.Integration;
 using Rebooking.Api.Notifications;
 using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
@@ -64,6 +65,7 @@ console.MapStaffSignIn();
 console.MapDashboard();
 console.MapOutagePages();
 console.MapHotline();
+console.MapWebhookPages();
 
 var api = app.MapGroup("/api");
 api.MapApiKeys().WithValidation();
@@ -74,6 +76,8 @@ api.MapRebook();
 var tenant = api.MapTenantScope();
 tenant.MapTenants();
 tenant.MapOutages();
+tenant.MapChanges();
+tenant.MapWebhooks();
 
 app.Run();
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Rebooking.Access;
 using Rebooking.Data;
+using Rebooking.Integration;
 using Rebooking.Notifications;
 using Rebooking.Operations;
 using Rebooking.Rebookings;
@@ -56,6 +57,7 @@ public static class CoreRegistration
         services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
+        builder.AddIntegration();
         builder.AddRebookingTelemetry();
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();

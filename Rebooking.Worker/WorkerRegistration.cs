@@ -37,6 +37,7 @@ public static class WorkerRegistration
         services.AddTransient<SweepJob>();
         services.AddTransient<RollOutagesJob>();
         services.AddTransient<RetentionJob>();
+        services.AddTransient<DeliverWebhooksJob>();
 
         var shutdown = ShutdownTimeout(builder.Configuration);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rebooking.Api.Access;
 using Rebooking.Api.Http;
+using Rebooking.Api.Integration;
 using Rebooking.Tenants;
 using Rebooking.Tenants.Import;
 
@@ -38,9 +39,9 @@ public static class TenantsApi
         var group = tenant.MapGroup("").WithTags("Tenants");
         group.MapGet("", GetTenant);
         group.MapPut("", PutTenant).RequireAuthorization(StaffAuth.AdminPolicy).WithValidation();
-        group.MapPost("/slots/import", ImportSlots).RequireAuthorization(StaffAuth.AdminPolicy)
+        group.MapPost("/slots/import", ImportSlots).RequireAuthorization(StaffAuth.AdminPolicy).AllowIntegration()
             .Accepts<SlotImportRow[]>("application/json", "text/csv");
-        group.MapPost("/bookings/import", ImportBookings).RequireAuthorization(StaffAuth.AdminPolicy)
+        group.MapPost("/bookings/import", ImportBookings).RequireAuthorization(StaffAuth.AdminPolicy).AllowIntegration()
             .Accepts<BookingImportRow[]>("application/json", "text/csv");
         return group;
     }

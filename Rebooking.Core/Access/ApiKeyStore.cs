@@ -14,7 +14,7 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
 {
     public CreateApiKeyRequestValidator()
     {
-        RuleFor(r => r.Role).NotEmpty().Must(Roles.IsKnown).WithMessage("'role' must be admin, clerk or supervisor.");
+        RuleFor(r => r.Role).NotEmpty().Must(Roles.IsKeyRole).WithMessage("'role' must be admin, clerk, supervisor or integration.");
         RuleFor(r => r.Tenant).NotEmpty()
             .Must(t => t == Roles.AllTenants || TenantSlug.IsValid(t)).WithMessage("'tenant' must be a tenant slug or '*'.");
         RuleFor(r => r.Tenant).Must((r, t) => t != Roles.AllTenants || r.Role == Roles.Admin)

@@ -14,4 +14,10 @@ public interface IWorkQueue
 
     /// <summary>Messages are due now, or at <paramref name="at"/> (a retry's <c>due_at</c>, UTC).</summary>
     void NotificationsDue(DateTimeOffset? at = null);
+
+    /// <summary>
+    /// Booking changes were recorded for the appointment system, or webhook deliveries are due now or at
+    /// <paramref name="at"/> (a retry's <c>next_attempt_at</c>, UTC): fan them out and deliver.
+    /// </summary>
+    void WebhooksDue(DateTimeOffset? at = null);
 }

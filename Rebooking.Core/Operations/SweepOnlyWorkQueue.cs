@@ -10,4 +10,6 @@ public sealed class SweepOnlyWorkQueue : IWorkQueue
     public void OutageChanged(Guid outageId) { }
 
     public void NotificationsDue(DateTimeOffset? at = null) { }
+
+    public void WebhooksDue(DateTimeOffset? at = null) { }
 }

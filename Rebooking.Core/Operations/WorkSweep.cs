@@ -14,7 +14,7 @@ public sealed class WorkSweep(Db db, TimeProvider clock, IWorkQueue work)
     /// <summary>At most this many outages are signalled per sweep; each convergence drains every pending outage anyway.</summary>
     const int Limit = 100;
 
-    /// <summary>Returns how many signals were sent (pending outages, plus one when messages are due).</summary>
+    /// <summary>Returns how many signals were sent (pending outages, plus one when messages are due, plus one when webhook deliveries are).</summary>
     public async Task<int> SweepAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -22,8 +22,10 @@ public sealed class WorkSweep(Db db, TimeProvider clock, IWorkQueue work)
         var outages = (await connection.QueryAsync<Guid>(new CommandDefinition(db.Sql(WorkSweepSql.PendingOutages),
             new { Now = now, Limit }, cancellationToken: ct))).ToList();
         var due = await connection.ExecuteScalarAsync<int>(new CommandDefinition(WorkSweepSql.AnyDueNotification, new { Now = now }, cancellationToken: ct)) == 1;
+        var webhooks = await connection.ExecuteScalarAsync<int>(new CommandDefinition(db.Sql(Integration.WebhookSql.AnyDue), new { Now = now }, cancellationToken: ct)) == 1;
         foreach (var id in outages) work.OutageChanged(id);
         if (due) work.NotificationsDue();
-        return outages.Count + (due ? 1 : 0);
+        if (webhooks) work.WebhooksDue();
+        return outages.Count + (due ? 1 : 0) + (webhooks ? 1 : 0);
     }
 }

@@ -33,6 +33,7 @@ public sealed class DataRetention(Db db, TimeProvider clock, IOptions<RetentionO
             var anonymised = await connection.ExecuteAsync(RetentionSql.AnonymiseAffected, p, transaction);
             anonymised += await connection.ExecuteAsync(RetentionSql.AnonymiseRebooked, p, transaction);
             var outbox = await connection.ExecuteAsync(RetentionSql.DeleteOutbox, p, transaction);
+            await Integration.ChangeRetention.CleanAsync(connection, transaction, cutoff);
             return (anonymised, outbox);
         }, ct);
         if (bookings > 0 || messages > 0)

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Integration;
 using Rebooking.Operations;
 
 namespace Rebooking.Outages;
@@ -69,7 +70,11 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var definition = await LoadAsync(claim.Id, ct);
             var reinstated = await ReinstateAsync(definition, ct);
             if (reinstated < 0) return LeaseLost();
-            if (reinstated > 0) work.NotificationsDue();
+            if (reinstated > 0)
+            {
+                work.NotificationsDue();
+                work.WebhooksDue();
+            }
             var cancelled = 0;
             var from = definition.Start;
             while (true)
@@ -77,6 +82,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
                 var (batch, lastStart) = await CancelBatchAsync(definition, from, ct);
                 if (batch < 0) return LeaseLost();
                 if (batch > 0 && definition.Notify) work.NotificationsDue();
+                if (batch > 0) work.WebhooksDue();
                 cancelled += batch;
                 if (batch < options.BatchSize) break;
                 from = lastStart;
@@ -151,6 +157,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (untold > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, p, transaction);
+                await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Reinstated, p.Batch, now);
                 await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldLinks, p, transaction);
                 await connection.ExecuteAsync(OutageSql.DeleteUntoldNotifications, p, transaction);
@@ -161,6 +168,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             if (reinstated > 0)
             {
                 await connection.ExecuteAsync(OutageSql.RestoreBatchBookings, told, transaction);
+                await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Reinstated, told.Batch, now);
                 await connection.ExecuteAsync(db.Sql(OutageSql.TakeBatchSlots), told, transaction);
                 await connection.ExecuteAsync(OutageSql.QueueReinstatements, told, transaction);
             }
@@ -185,6 +193,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             var claimed = await connection.ExecuteAsync(db.Sql(OutageSql.ClaimBatch), p, transaction, commandTimeout: 120);
             if (claimed == 0) return 0;
             await connection.ExecuteAsync(OutageSql.CancelBatchBookings, p, transaction);
+            await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Cancelled, p.Batch, now);
             await connection.ExecuteAsync(db.Sql(OutageSql.ReleaseBatchSlots), p, transaction);
             if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueBatchCancellations, p, transaction);
             lastStart = await connection.ExecuteScalarAsync<DateTimeOffset>(OutageSql.BatchLastStart, p, transaction);

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
 using Rebooking.Operations;
+using Rebooking.Integration;
 
 namespace Rebooking.Rebookings;
 
@@ -117,6 +118,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         await transaction.CommitAsync(ct);
         offerCache.Forget(booking.OutageId, booking.ServiceId);
         work.NotificationsDue();
+        work.WebhooksDue();
         return result;
     }
 
@@ -155,6 +157,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         }, transaction);
         if (await connection.ExecuteAsync(RebookingSql.MarkRebooked, new { booking.AffectedId, NewBookingId = newId, Now = now }, transaction) == 0)
             return (BookingOutcome.AlreadyDecided, null);
+        await BookingChanges.RecordAsync(connection, transaction, ChangeType.Rebooked, booking.AffectedId, now, newId);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation,
             new { booking.TenantId, NewBookingId = newId, booking.AffectedId, offer.Start, Now = now, Revision = 0 }, transaction);
         if (commit)
@@ -162,6 +165,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
             await transaction.CommitAsync(ct);
             offerCache.Forget(booking.OutageId, booking.ServiceId);
             work.NotificationsDue();
+            work.WebhooksDue();
         }
         return (BookingOutcome.Booked, new NewAppointment { BookingRef = reference, OfficeName = offer.OfficeName, Start = offer.Start, End = offer.End });
     }
@@ -179,8 +183,11 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, booking);
         if (booking!.Outcome == "rebooked") return (await CancelRebookedAsync(connection, transaction, booking, ct), booking);
         if (booking.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
-        await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = clock.GetUtcNow() }, transaction);
+        var now = clock.GetUtcNow();
+        if (await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = now }, transaction) == 1)
+            await BookingChanges.RecordAsync(connection, transaction, ChangeType.Declined, booking.AffectedId, now);
         await transaction.CommitAsync(ct);
+        work.WebhooksDue();
         return (BookingOutcome.Declined, booking);
     }
 
@@ -234,6 +241,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
             return (BookingOutcome.SlotGone, null);
         }
         if (booking.NewSlotId is { } oldSlot) await connection.ExecuteAsync(RebookingSql.ReleaseUnit, new { SlotId = oldSlot }, transaction);
+        await BookingChanges.RecordAsync(connection, transaction, ChangeType.Rebooked, booking.AffectedId, now, booking.NewBookingId);
         await connection.ExecuteAsync(RebookingSql.WithdrawQueuedConfirmations, new { booking.AffectedId }, transaction);
         await connection.ExecuteAsync(RebookingSql.QueueConfirmation, new
         {
@@ -242,6 +250,7 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         await transaction.CommitAsync(ct);
         offerCache.Forget(booking.OutageId, booking.ServiceId);
         work.NotificationsDue();
+        work.WebhooksDue();
         var appointment = await connection.QuerySingleAsync<NewAppointment>(RebookingSql.NewBooking, new { Id = booking.NewBookingId });
         return (BookingOutcome.Booked, appointment);
     }
@@ -258,9 +267,11 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
             return BookingOutcome.AlreadyDecided;
         }
         if (booking.NewSlotId is { } slot) await connection.ExecuteAsync(RebookingSql.ReleaseUnit, new { SlotId = slot }, transaction);
+        await BookingChanges.RecordAsync(connection, transaction, ChangeType.Declined, booking.AffectedId, now);
         await connection.ExecuteAsync(RebookingSql.WithdrawQueuedConfirmations, new { booking.AffectedId }, transaction);
         await transaction.CommitAsync(ct);
         offerCache.Forget(booking.OutageId, booking.ServiceId);
+        work.WebhooksDue();
         return BookingOutcome.Declined;
     }
 }

@@ -103,5 +103,7 @@ public sealed class EventDrivenWorkTests
         }
 
         public void NotificationsDue(DateTimeOffset? at = null) => inner.NotificationsDue(at);
+
+        public void WebhooksDue(DateTimeOffset? at = null) => inner.WebhooksDue(at);
     }
 }
