@@ -159,6 +159,24 @@ T = {
  "StatusStillAvailable": ("Finden trotzdem statt", "Still take place"),
  "StatusContact": ("Kontakt", "Contact"),
  "StatusContactText": ("Wer betroffen ist, bekommt eine Nachricht mit einem Link für einen neuen Termin. Fragen beantworten wir hier:", "If you are affected you get a message with a link to a new appointment. For questions:"),
+ # Issue 18: the regional overview, incidents, staff accounts, the cost before the click.
+ "ProgressOf": ("{0}: {1} von {2} informiert oder geklärt", "{0}: {1} of {2} told or settled"),
+ "SortBy": ("(danach sortieren)", "(sort by this)"),
+ "IncidentsHeading": ("Regionale Vorfälle", "Regional incidents"),
+ "IncidentDeclared": ("Gemeldet am {0}", "Declared {0}"),
+ "ActiveTenantsHeading": ("Kommunen mit laufendem Ausfall", "Municipalities with an active outage"),
+ "NoActiveOutages": ("Zurzeit hat keine Kommune einen laufenden Ausfall.", "No municipality has an active outage right now."),
+ "SortedByName": ("Sortiert nach Name.", "Sorted by name."),
+ "SortedByUnreachable": ("Sortiert nach den meisten nicht erreichbaren Bürgerinnen und Bürgern.", "Sorted by most unreachable citizens."),
+ "SortByUnreachableLink": ("Nach nicht Erreichbaren sortieren", "Sort by unreachable citizens"),
+ "SortByNameLink": ("Nach Name sortieren", "Sort by name"),
+ "QuietTenants": ("Weitere Kommunen ohne laufenden Ausfall: {0}", "Other municipalities without an active outage: {0}"),
+ "IncidentTitle": ("Regionaler Vorfall", "Regional incident"),
+ "IncidentTenants": ("{0} Kommunen", "{0} municipalities"),
+ "IncidentTenantsHeading": ("Nach Kommune", "By municipality"),
+ "Outages": ("Ausfälle", "Outages"),
+ "NavAccounts": ("Konten", "Accounts"),
+ "NavPassword": ("Passwort ändern", "Change password"),
 }
 
 def write(path, lang):

@@ -35,7 +35,28 @@ public sealed class Outage
 
 /// <summary>The contract's figures. Invariants: Affected = Notified + Unreachable + Pending = Open + Rebooked + Declined + Reinstated; Delivered ≤ Notified.</summary>
 public sealed record OutageStats(
-    int Affected, bool ProcessingComplete, ContactStats Contact, OutcomeStats Outcome, IReadOnlyList<OfficeCount> ByOffice);
+    int Affected, bool ProcessingComplete, ContactStats Contact, OutcomeStats Outcome, IReadOnlyList<OfficeCount> ByOffice)
+{
+    /// <summary>Figures added up (of several tenants, say); complete only when every part is. No offices.</summary>
+    public static OutageStats Sum(IEnumerable<OutageStats> parts)
+    {
+        var all = parts.ToList();
+        int S(Func<OutageStats, int> figure) => all.Sum(figure);
+        return new OutageStats(S(p => p.Affected), all.All(p => p.ProcessingComplete),
+            new ContactStats(S(p => p.Contact.Notified), S(p => p.Contact.Delivered), S(p => p.Contact.Unreachable), S(p => p.Contact.Pending)),
+            new OutcomeStats(S(p => p.Outcome.Open), S(p => p.Outcome.Rebooked), S(p => p.Outcome.Declined), S(p => p.Outcome.Reinstated)), []);
+    }
+}
+
+/// <summary>A tenant's outages in a regional view (unresolved ones, or those of one incident) and their figures summed.</summary>
+public sealed record TenantFigures(string TenantId, int Outages, OutageStats Stats)
+{
+    /// <summary>Citizens whose contact is decided (told, or known unreachable), of all affected; 0 to 1.</summary>
+    public double Progress => Stats.Affected == 0 ? 1 : (double)(Stats.Contact.Notified + Stats.Contact.Unreachable) / Stats.Affected;
+}
+
+/// <summary>A regional incident: when it was declared, and each tenant's share.</summary>
+public sealed record IncidentFigures(Guid Id, DateTimeOffset DeclaredAt, IReadOnlyList<TenantFigures> Tenants);
 
 public sealed record ContactStats(int Notified, int Delivered, int Unreachable, int Pending);
 

@@ -167,7 +167,9 @@ public sealed partial class ConsoleBrowserTests
     {
         var page = await SignIn(AdminEmail, AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Alle Kommunen");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Stadt Castrop-Rauxel" })).ToBeVisibleAsync();
+        // The demo tenant is listed while one of the other tests' outages runs there, and counted as quiet otherwise.
+        var listed = await page.GetByRole(AriaRole.Link, new() { Name = "Stadt Castrop-Rauxel" }).CountAsync();
+        await Assertions.Expect(page.Locator("#quiet-tenants")).ToHaveTextAsync($"Weitere Kommunen ohne laufenden Ausfall: {1 - listed}");
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("All municipalities");
         await Accessible(page, "overview");
