@@ -5,7 +5,7 @@ namespace Rebooking.Access;
 
 public sealed class AddStaffRequestValidator : AbstractValidator<AddStaffRequest>
 {
-    public const int MinPasswordLength = 12;
+    public const int MinPasswordLength = PasswordPolicy.MinLength;
 
     public AddStaffRequestValidator()
     {
@@ -16,7 +16,11 @@ public sealed class AddStaffRequestValidator : AbstractValidator<AddStaffRequest
             .Must(t => t == Roles.AllTenants || TenantSlug.IsValid(t)).WithMessage("'tenant' must be a tenant slug or '*'.");
         RuleFor(r => r.Tenant).Must((r, t) => t != Roles.AllTenants || r.Role == Roles.Admin)
             .WithMessage("Only admins may act for all tenants ('*').");
-        // NIST SP 800-63B: length, not composition rules.
-        RuleFor(r => r.Password).NotEmpty().MinimumLength(MinPasswordLength).MaximumLength(256);
+        // NIST SP 800-63B: length and a list of common passwords, not composition rules.
+        RuleFor(r => r.Password).Custom((password, context) =>
+        {
+            if (PasswordPolicy.Problem(password, context.InstanceToValidate.Email) is { } problem)
+                context.AddFailure(PasswordPolicy.Describe(problem));
+        });
     }
 }
