@@ -233,6 +233,17 @@ T = {
  "PasswordPersonal": ("Das neue Passwort darf die eigene E-Mail-Adresse nicht enthalten.", "The new password must not contain your e-mail address."),
  "PasswordUnchanged": ("Das neue Passwort muss sich vom bisherigen unterscheiden.", "The new password must differ from the current one."),
  "PasswordMismatch": ("Die Wiederholung stimmt nicht mit dem neuen Passwort überein.", "The repetition does not match the new password."),
+ "CostHeading": ("Was die Meldung verschickt", "What the declaration sends"),
+ "CostNotNotifying": ("Benachrichtigung ist ausgeschaltet: Es wird nichts verschickt, solange sie aus bleibt. So viel wäre es:", "Notification is off: nothing is sent while it stays off. This is what it would be:"),
+ "CostSms": ("SMS", "SMS"),
+ "CostEmail": ("E-Mails", "E-mails"),
+ "CostVoice": ("Anrufe der Hotline (nur Festnetz)", "Hotline calls (landline only)"),
+ "CostSegments": ("SMS-Segmente", "SMS segments"),
+ "CostEstimate": ("Geschätzte SMS-Kosten", "Estimated SMS cost"),
+ "CostAbout": ("ca. {0}", "about {0}"),
+ "CostNoPrice": ("kein Preis hinterlegt", "no price configured"),
+ "CostLanguage": ("Sprache", "Language"),
+ "CostHint": ("Geschätzt mit dem Text, der tatsächlich verschickt wird, in der Sprache jeder Buchung. Scheitert eine SMS, geht stattdessen eine E-Mail.", "Estimated with the very text that is sent, in each booking's language. If an SMS fails, an e-mail goes instead."),
 }
 
 def write(path, lang):

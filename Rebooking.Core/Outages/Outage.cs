@@ -71,7 +71,8 @@ public sealed record TimelinePoint(DateTimeOffset At, int Affected, int Notified
 
 /// <summary>What a declaration would affect now; nothing is stored.</summary>
 public sealed record OutagePreview(
-    int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService);
+    int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService,
+    Notifications.MessageEstimate? Messages = null);
 
 /// <summary>A row of the hotline's call list. <see cref="Reason"/>: no-contact or failed.</summary>
 public sealed class UnreachableCitizen

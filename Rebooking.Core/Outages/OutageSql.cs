@@ -41,6 +41,23 @@ internal static class OutageSql
         GROUP BY b.office_id, b.service_id, CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END
         """;
 
+    /// <summary>
+    /// Preview: the covered bookings grouped by what their cancellation depends on (office, language, time and
+    /// which contacts they have), so the SMS is composed once per group, not once per citizen.
+    /// </summary>
+    public const string PreviewRecipients = $"""
+        SELECT b.office_id AS OfficeId, b.language AS Language, b.start_utc AS Start, b.end_utc AS "End",
+               CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END AS SmsCapable,
+               CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END AS HasEmail,
+               CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END AS HasPhone,
+               COUNT(*) AS Count
+        FROM bookings b WHERE {InScope}
+        GROUP BY b.office_id, b.language, b.start_utc, b.end_utc,
+                 CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END,
+                 CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END,
+                 CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END
+        """;
+
     // Takes the next batch of covered bookings, soonest first, into this outage under a new batch id. The
     // unique index on affected_bookings(booking_id) makes a second worker's attempt fail instead of double up.
     public static readonly DialectSql ClaimBatch = new(

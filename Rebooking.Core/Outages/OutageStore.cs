@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
+using Rebooking.Notifications;
 using Rebooking.Tenants;
 
 namespace Rebooking.Outages;
@@ -11,7 +12,7 @@ namespace Rebooking.Outages;
 /// desired version, so the worker's work is recorded atomically with the change: an answered request is
 /// never lost, whatever happens to the process afterwards.
 /// </summary>
-public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options)
+public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options, MessageEstimator? messages = null)
 {
     readonly OutageOptions options = options.Value;
 
@@ -64,7 +65,8 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
 
     /// <summary>
     /// Counts what the declaration would affect, with the very query the worker runs: the outage is written
-    /// inside a transaction that is rolled back, so nothing is stored.
+    /// inside a transaction that is rolled back, so nothing is stored. With a <see cref="MessageEstimator"/> it also
+    /// says what the declaration will send and what the SMS cost.
     /// </summary>
     public async Task<OutagePreview> PreviewAsync(TenantMasterData tenant, DeclareOutageRequest request, CancellationToken ct = default)
     {
@@ -77,6 +79,10 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
         {
             OutageId = id, TenantId = tenant.Tenant.Id, From = definition.Start, Until = definition.CoveredUntil,
         }, transaction)).ToList();
+        var recipients = messages is null ? [] : (await connection.QueryAsync<PreviewRecipients>(OutageSql.PreviewRecipients, new
+        {
+            OutageId = id, TenantId = tenant.Tenant.Id, From = definition.Start, Until = definition.CoveredUntil,
+        }, transaction)).ToList();
         await transaction.RollbackAsync(ct);
         return new OutagePreview(
             rows.Sum(r => r.Count),
@@ -84,7 +90,8 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
             rows.Where(r => r.Contact == "email").Sum(r => r.Count),
             rows.Where(r => r.Contact == "none").Sum(r => r.Count),
             rows.GroupBy(r => r.OfficeId).OrderBy(g => g.Key).Select(g => new OfficeCount(g.Key, g.Sum(r => r.Count))).ToList(),
-            rows.GroupBy(r => r.ServiceId).OrderBy(g => g.Key).Select(g => new ServiceCount(g.Key, g.Sum(r => r.Count))).ToList());
+            rows.GroupBy(r => r.ServiceId).OrderBy(g => g.Key).Select(g => new ServiceCount(g.Key, g.Sum(r => r.Count))).ToList(),
+            messages?.Estimate(tenant, request.PublicMessage, recipients));
     }
 
     public async Task<Outage?> GetAsync(string tenantId, Guid id, CancellationToken ct = default)
