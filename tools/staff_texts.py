@@ -244,6 +244,9 @@ T = {
  "CostNoPrice": ("kein Preis hinterlegt", "no price configured"),
  "CostLanguage": ("Sprache", "Language"),
  "CostHint": ("Geschätzt mit dem Text, der tatsächlich verschickt wird, in der Sprache jeder Buchung. Scheitert eine SMS, geht stattdessen eine E-Mail.", "Estimated with the very text that is sent, in each booking's language. If an SMS fails, an e-mail goes instead."),
+ "Reason_landline-only": ("nur Festnetz", "only a landline"),
+ "DateInputPlaceholder": ("TT.MM.JJJJ hh:mm", "DD/MM/YYYY hh:mm"),
+ "DateInputHint": ("Datum und Uhrzeit als TT.MM.JJJJ hh:mm, z. B. 06.05.2021 07:00.", "Date and time as DD/MM/YYYY hh:mm, e.g. 06/05/2021 07:00."),
 }
 
 def write(path, lang):

@@ -6,8 +6,8 @@ namespace Rebooking.Access;
 /// NIST SP 800-63B §5.1.1.2 for memorised secrets: at least 12 characters (we ask more than NIST's 8), up to
 /// 256, any characters, no composition rules; refused when it is a common password (the list shipped in
 /// <c>common-passwords.txt</c>, compared case-insensitively, also after stripping trailing digits and
-/// punctuation, so "Passwort2024!" counts as "passwort"), one character repeated, or the account's own
-/// e-mail address or its local part.
+/// punctuation, so "Passwort2024!" counts as "passwort"), one character repeated, or containing the account's
+/// own e-mail address (or being its local part).
 /// </summary>
 public static class PasswordPolicy
 {
@@ -39,8 +39,7 @@ public static class PasswordPolicy
         {
             var address = email.Trim();
             var local = address.Split('@')[0];
-            if (password.Contains(address, StringComparison.OrdinalIgnoreCase)
-                || (local.Length >= 4 && password.Contains(local, StringComparison.OrdinalIgnoreCase)))
+            if (password.Contains(address, StringComparison.OrdinalIgnoreCase) || string.Equals(password.Trim(), local, StringComparison.OrdinalIgnoreCase))
                 return "PasswordPersonal";
         }
         return null;

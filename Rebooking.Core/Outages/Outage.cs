@@ -85,4 +85,10 @@ public sealed class UnreachableCitizen
     public string OfficeId { get; init; } = "";
     public string ServiceId { get; init; } = "";
     public string Reason { get; init; } = "";
+
+    /// <summary>
+    /// Why the hotline calls, as clerks read it: "landline-only" when no message could be sent but there is a
+    /// phone (a landline), else the stored reason (no-contact: nothing at all; failed: delivery failed).
+    /// </summary>
+    public string Situation => Reason == "no-contact" && !string.IsNullOrWhiteSpace(Phone) ? "landline-only" : Reason;
 }

@@ -80,8 +80,10 @@ public sealed partial class ConsoleBrowserTests
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var day = DemoTenant.NextWorkingDay(DateTimeOffset.UtcNow, zone);
-        await page.GetByLabel("Beginn").FillAsync($"{day:yyyy-MM-dd}T00:00");
-        await page.GetByLabel("Ende", new() { Exact = true }).FillAsync($"{day.AddDays(1):yyyy-MM-dd}T00:00");
+        // Dates are typed the way the console's language writes them, whatever the browser's own locale.
+        await Assertions.Expect(page.GetByLabel("Beginn")).ToHaveAttributeAsync("placeholder", "TT.MM.JJJJ hh:mm");
+        await page.GetByLabel("Beginn").FillAsync($"{day:dd.MM.yyyy} 00:00");
+        await page.GetByLabel("Ende", new() { Exact = true }).FillAsync($"{day.AddDays(1):dd.MM.yyyy} 00:00");
         // Forgetting the texts is answered on the form, with a summary that links to the fields.
         await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zur Vorschau" }).ClickAsync();
         await Assertions.Expect(page.Locator(".summary")).ToContainTextAsync("Bitte einen internen Grund angeben.");
