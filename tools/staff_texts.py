@@ -12,7 +12,7 @@ T = {
  "NavOverview": ("Übersicht", "Overview"),
  "NavDeclare": ("Ausfall melden", "Declare an outage"),
  "NavHotline": ("Telefon-Umbuchung", "Hotline rebooking"),
- "NavStatusPage": ("Öffentliche Statusseite", "Public status page"),
+ "NavStatusPage": ("Statusseite", "Status page"),
  "OtherLanguageName": ("English", "Deutsch"),
  "SignOut": ("Abmelden", "Sign out"),
  "Role_admin": ("Administration", "admin"),
@@ -247,6 +247,7 @@ T = {
  "Reason_landline-only": ("nur Festnetz", "only a landline"),
  "DateInputPlaceholder": ("TT.MM.JJJJ hh:mm", "DD/MM/YYYY hh:mm"),
  "DateInputHint": ("Datum und Uhrzeit als TT.MM.JJJJ hh:mm, z. B. 06.05.2021 07:00.", "Date and time as DD/MM/YYYY hh:mm, e.g. 06/05/2021 07:00."),
+ "NavPasswordShort": ("Passwort", "Password"),
 }
 
 def write(path, lang):
