@@ -48,16 +48,6 @@ public sealed record OutageStats(
     }
 }
 
-/// <summary>A tenant's outages in a regional view (unresolved ones, or those of one incident) and their figures summed.</summary>
-public sealed record TenantFigures(string TenantId, int Outages, OutageStats Stats)
-{
-    /// <summary>Citizens whose contact is decided (told, or known unreachable), of all affected; 0 to 1.</summary>
-    public double Progress => Stats.Affected == 0 ? 1 : (double)(Stats.Contact.Notified + Stats.Contact.Unreachable) / Stats.Affected;
-}
-
-/// <summary>A regional incident: when it was declared, and each tenant's share.</summary>
-public sealed record IncidentFigures(Guid Id, DateTimeOffset DeclaredAt, IReadOnlyList<TenantFigures> Tenants);
-
 public sealed record ContactStats(int Notified, int Delivered, int Unreachable, int Pending);
 
 public sealed record OutcomeStats(int Open, int Rebooked, int Declined, int Reinstated);
