@@ -62,6 +62,7 @@ app.MapStatusPages();
 
 var console = app.MapConsole();
 console.MapStaffSignIn();
+console.MapAccountPages();
 console.MapDashboard();
 console.MapOutagePages();
 console.MapHotline();

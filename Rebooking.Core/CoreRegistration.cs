@@ -95,7 +95,9 @@ public static class CoreRegistration
                 twilio.IsConfigured ? new TwilioSmsChannel(new TwilioClient(factory.CreateClient(nameof(TwilioClient)), twilio), twilio) : null,
                 smtp.IsConfigured ? new SmtpEmailChannel(smtp) : null);
         });
+        SmsPrice.Parse(twilio.PricePerSegment); // a setting that cannot be read stops the start, not the first preview
         services.AddSingleton(twilio);
+        services.AddSingleton<MessageEstimator>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<DeliveryCallbacks>();
         services.AddSingleton<DevOutbox>();

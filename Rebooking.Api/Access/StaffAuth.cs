@@ -70,6 +70,7 @@ public static class StaffAuth
                 o.LoginPath = "/staff/login";
                 o.LogoutPath = "/staff/logout";
                 o.ReturnUrlParameter = "returnUrl";
+                o.Events.OnValidatePrincipal = StaffSessions.ValidateAsync;
                 // A signed-in user without the role gets a plain 403, not a redirect to a page that would loop.
                 o.Events.OnRedirectToAccessDenied = context =>
                 {

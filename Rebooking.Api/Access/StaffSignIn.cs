@@ -47,16 +47,9 @@ public static class StaffSignIn
         if (result != Rebooking.Access.SignInResult.Success)
             return ConsolePages.Render<SignInPage>(http, new SignInModel(email, back, "SignInRefused"), StatusCodes.Status401Unauthorized);
 
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.NameIdentifier, member!.Id),
-            new Claim(ClaimTypes.Name, member.Name),
-            new Claim(RebookingClaims.Role, member.Role),
-            new Claim(RebookingClaims.Tenant, member.TenantId),
-            new Claim(RebookingClaims.Actor, $"staff:{member.Email}"),
-        ], StaffAuth.CookieScheme);
+        var identity = new ClaimsIdentity(StaffSessions.Claims(member!), StaffAuth.CookieScheme);
         await http.SignInAsync(StaffAuth.CookieScheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(back);
+        return Results.Redirect(member!.MustChangePassword ? StaffSessions.PasswordPath : back);
     }
 
     static async Task<IResult> SignOut(HttpContext http)

@@ -21,22 +21,40 @@ public static class DashboardPages
         pages.MapGet("/tenants/{tenant}", Tenant);
         pages.MapGet("/tenants/{tenant}/live", TenantLiveFragment);
         pages.MapGet("/outages/{id:guid}/live", OutageLiveFragment);
+        pages.MapGet("/incidents/{id:guid}", Incident);
         return console;
     }
 
-    static async Task<IResult> Home(HttpContext http, TenantStore tenants, OutageStore outages, OutageReports reports, CancellationToken ct)
+    /// <summary>
+    /// A clerk's or supervisor's tenant; for an admin of several tenants the regional overview: every tenant with
+    /// an unresolved outage and its figures, the rest counted in one line. Four statements whatever the region's size.
+    /// </summary>
+    static async Task<IResult> Home(HttpContext http, string? sort, TenantStore tenants, OutageStore outages, OutageReports reports, CancellationToken ct)
     {
         var staff = StaffView.For(http);
         if (staff.HomeTenant is { } home) return await Tenant(home, http, tenants, outages, reports, ct);
-        var visible = (await tenants.ListAsync(ct)).Where(t => http.User.MayAccessTenant(t.Id)).ToList();
-        var rows = new List<TenantOverviewRow>();
-        foreach (var tenant in visible)
-        {
-            var list = await outages.ListAsync(tenant.Id, ct);
-            rows.Add(new TenantOverviewRow(tenant, list.Count(o => o.Status != OutageStatus.Resolved),
-                await reports.ForTenantAsync(tenant.Id, null, null, ct)));
-        }
-        return ConsolePages.Render<OverviewPage>(http, rows.OrderByDescending(r => r.ActiveOutages).ThenBy(r => r.Tenant.Name).ToList());
+        var visible = (await tenants.ListAsync(ct)).Where(t => http.User.MayAccessTenant(t.Id)).ToDictionary(t => t.Id);
+        var active = (await reports.ActiveByTenantAsync(ct))
+            .Where(f => visible.ContainsKey(f.TenantId))
+            .Select(f => new TenantOverviewRow(visible[f.TenantId], f))
+            .ToList();
+        var bySort = sort == OverviewModel.SortUnreachable
+            ? active.OrderByDescending(r => r.Figures.Stats.Contact.Unreachable).ThenBy(r => r.Tenant.Name, StringComparer.CurrentCulture)
+            : active.OrderBy(r => r.Tenant.Name, StringComparer.CurrentCulture);
+        var incidents = staff.ForAllTenants ? await reports.ActiveIncidentsAsync(ct) : [];
+        return ConsolePages.Render<OverviewPage>(http, new OverviewModel(
+            bySort.ToList(), visible.Count - active.Count, sort == OverviewModel.SortUnreachable ? OverviewModel.SortUnreachable : OverviewModel.SortName,
+            incidents));
+    }
+
+    /// <summary>A regional incident (admins of all tenants): the sum and one line per municipality.</summary>
+    static async Task<IResult> Incident(Guid id, HttpContext http, TenantStore tenants, OutageReports reports, CancellationToken ct)
+    {
+        if (!StaffView.For(http).ForAllTenants || await reports.ForIncidentAsync(id, ct) is not { } incident) return ConsolePages.Forbidden(http);
+        var names = (await tenants.ListAsync(ct)).ToDictionary(t => t.Id);
+        var rows = incident.Tenants.Where(f => names.ContainsKey(f.TenantId)).Select(f => new TenantOverviewRow(names[f.TenantId], f))
+            .OrderByDescending(r => r.Figures.Stats.Contact.Unreachable).ThenBy(r => r.Tenant.Name, StringComparer.CurrentCulture).ToList();
+        return ConsolePages.Render<IncidentPage>(http, new IncidentModel(incident, rows, OutageStats.Sum(incident.Tenants.Select(t => t.Stats))));
     }
 
     static async Task<IResult> Tenant(string tenant, HttpContext http, TenantStore tenants, OutageStore outages, OutageReports reports, CancellationToken ct) =>
@@ -53,9 +71,9 @@ public static class DashboardPages
     static async Task<TenantDashboard?> LoadAsync(string tenant, HttpContext http, TenantStore tenants, OutageStore outages, OutageReports reports, CancellationToken ct)
     {
         if (!http.User.MayAccessTenant(tenant) || await tenants.GetAsync(tenant, ct) is not { } data) return null;
-        var rows = new List<OutageRow>();
-        foreach (var outage in await outages.ListAsync(tenant, ct))
-            rows.Add(new OutageRow(outage, await reports.ForOutageAsync(outage.Id, outage.ProcessingComplete, ct)));
+        var list = await outages.ListAsync(tenant, ct);
+        var figures = await reports.ForOutagesOfTenantAsync(list, ct);
+        var rows = list.Select(o => new OutageRow(o, figures[o.Id])).ToList();
         return new TenantDashboard(data.Tenant, await reports.ForTenantAsync(tenant, null, null, ct), rows);
     }
 

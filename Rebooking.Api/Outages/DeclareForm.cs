@@ -120,10 +120,27 @@ public static class LocalTime
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
-    /// <summary>Reads what a <c>datetime-local</c> field sends: "2021-05-06T07:00", with or without seconds.</summary>
+    /// <summary>
+    /// Reads a typed local time in either console language, "06.05.2021 07:00" (German) or "06/05/2021 07:00"
+    /// (English, day first), with one-digit days, months and hours allowed, and the ISO form "2021-05-06T07:00"
+    /// that older forms and scripts send. The separators tell the forms apart, so no input is ambiguous.
+    /// </summary>
     public static bool TryParseInput(string text, out DateTime local) =>
-        DateTime.TryParseExact(text, [DeclareForm.LocalFormat, "yyyy-MM-dd'T'HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out local);
+        DateTime.TryParseExact(text.Trim(), Accepted, CultureInfo.InvariantCulture, DateTimeStyles.AllowInnerWhite, out local);
 
-    public static string ForInput(DateTimeOffset utc, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(utc, zone).ToString(DeclareForm.LocalFormat, CultureInfo.InvariantCulture);
+    static readonly string[] Accepted =
+    [
+        DeclareForm.LocalFormat, "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm",
+        "d.M.yyyy H:mm", "d.M.yyyy, H:mm", "d.M.yyyy H:mm 'Uhr'", "d/M/yyyy H:mm", "d/M/yyyy, H:mm",
+    ];
+
+    /// <summary>The format the console's date fields show and ask for in <paramref name="staff"/>'s language.</summary>
+    public static string InputFormat(StaffView staff) => staff.Language == "en" ? "dd'/'MM'/'yyyy HH:mm" : "dd.MM.yyyy HH:mm";
+
+    public static string ForInput(DateTimeOffset utc, TimeZoneInfo zone, StaffView staff) =>
+        TimeZoneInfo.ConvertTime(utc, zone).ToString(InputFormat(staff), CultureInfo.InvariantCulture);
+
+    /// <summary>A form value as its field shows it: a readable time in the console's language, or the text as typed.</summary>
+    public static string ForInput(string formValue, StaffView staff) =>
+        TryParseInput(formValue, out var local) ? local.ToString(InputFormat(staff), CultureInfo.InvariantCulture) : formValue;
 }

@@ -18,6 +18,13 @@ static class ConsoleAssets
         nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; }
         nav a, .language { display: inline-block; padding: 0.5rem 0.25rem; min-height: 44px; }
         .account { margin-left: auto; display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+        /* One line from 1200 px on (a clerk's full navigation at 1280 px): tighter gaps, the name may break inside its box. */
+        @media (min-width: 75em) { header.top { flex-wrap: nowrap; gap: 0.5rem 1rem; font-size: 0.95rem; } header.top nav ul { flex-wrap: nowrap; gap: 0.25rem 0.75rem; }
+                                   .account { flex-wrap: nowrap; gap: 0.75rem; } .account .who { max-width: 15rem; } header.top nav a { white-space: nowrap; } }
+        .nowrap { white-space: nowrap; }
+        .figures dd.as-text { font-size: 1rem; font-weight: 400; }
+        td.row-actions { display: flex; flex-wrap: wrap; gap: 0.25rem; }
+        .otp code { font-size: 1.5rem; letter-spacing: 0.05em; padding: 0.25rem 0.5rem; background: var(--soft); border-radius: 4px; word-break: break-all; }
         main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
         h1 { font-size: 1.6rem; line-height: 1.25; } h2 { font-size: 1.25rem; margin-top: 2rem; }
         form.inline { display: inline; margin: 0; }

@@ -20,7 +20,8 @@ public static class ConsolePages
         app.MapGet("/assets/staff.css", () => Results.Text(ConsoleAssets.Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/assets/staff.js", () => Results.Text(ConsoleAssets.Script, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         var group = app.MapGroup("/staff").WithTags("Console").ExcludeFromDescription()
-            .AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RequireAntiforgeryToken);
+            .AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RequireAntiforgeryToken)
+            .AddEndpointFilter(Access.StaffSessions.RequirePasswordChange);
         group.MapGet("/language", SwitchLanguage).AllowAnonymous();
         return group;
     }

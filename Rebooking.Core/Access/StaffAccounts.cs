@@ -1,109 +1,26 @@
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
-using FluentValidation;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
-using Rebooking.Tenants;
 
 namespace Rebooking.Access;
 
-/// <summary><c>Staff:*</c>: sign-in rules for the web console.</summary>
-public sealed class StaffOptions
-{
-    public const string Section = "Staff";
-
-    /// <summary>Failed sign-ins in a row after which the account is locked.</summary>
-    public int MaxFailedAttempts { get; set; } = 5;
-
-    /// <summary>How long a locked account stays locked.</summary>
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How long a console session lasts without activity.</summary>
-    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
-}
-
-/// <summary>A new staff account: from the <c>staff add</c> command or the demo seed.</summary>
-public sealed record AddStaffRequest(string? Email, string? Name, string? Role, string? Tenant, string? Password);
-
-public sealed class AddStaffRequestValidator : AbstractValidator<AddStaffRequest>
-{
-    public const int MinPasswordLength = 12;
-
-    public AddStaffRequestValidator()
-    {
-        RuleFor(r => r.Email).NotEmpty().MaximumLength(254).EmailAddress();
-        RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
-        RuleFor(r => r.Role).NotEmpty().Must(Roles.IsKnown).WithMessage("'role' must be admin, clerk or supervisor.");
-        RuleFor(r => r.Tenant).NotEmpty()
-            .Must(t => t == Roles.AllTenants || TenantSlug.IsValid(t)).WithMessage("'tenant' must be a tenant slug or '*'.");
-        RuleFor(r => r.Tenant).Must((r, t) => t != Roles.AllTenants || r.Role == Roles.Admin)
-            .WithMessage("Only admins may act for all tenants ('*').");
-        // NIST SP 800-63B: length, not composition rules.
-        RuleFor(r => r.Password).NotEmpty().MinimumLength(MinPasswordLength).MaximumLength(256);
-    }
-}
-
-/// <summary>A staff member who signed in.</summary>
-public sealed class StaffMember
-{
-    public string Id { get; init; } = "";
-    public string Email { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Role { get; init; } = "";
-    public string TenantId { get; init; } = "";
-}
-
-public enum SignInResult { Success, WrongCredentials, LockedOut }
-
 /// <summary>
-/// PBKDF2-HMAC-SHA256 with a 16-byte salt and 600,000 iterations (OWASP Password Storage Cheat Sheet, 2023).
-/// The iteration count is stored with each hash, so raising it later leaves old hashes verifiable.
+/// Staff accounts: creating and managing them (disable, enable, unlock, reset and change passwords), and signing
+/// in with a per-account lockout. Every change is audited in its own transaction: who, what, when, never a password.
 /// </summary>
-public static class PasswordHash
-{
-    public const int Iterations = 600_000;
-    const string Scheme = "pbkdf2-sha256";
-
-    public static string Create(string password, int iterations = Iterations)
-    {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, 32);
-        return $"{Scheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
-    }
-
-    /// <summary>Constant-time comparison; false for anything that is not a hash this class wrote.</summary>
-    public static bool Verify(string password, string stored)
-    {
-        var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], out var iterations) || iterations < 1) return false;
-        try
-        {
-            var salt = Convert.FromBase64String(parts[2]);
-            var expected = Convert.FromBase64String(parts[3]);
-            var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
-            return CryptographicOperations.FixedTimeEquals(actual, expected);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A password for generated accounts: 18 random bytes, base64url (24 characters).</summary>
-    public static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Spent on unknown e-mail addresses, so the answer takes as long as for a real account.</summary>
-    internal static readonly string Decoy = Create("decoy-password-never-matches");
-}
-
-/// <summary>Staff accounts: creating them, and signing in with a per-account lockout.</summary>
 public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptions<StaffOptions> options)
 {
     readonly StaffOptions options = options.Value;
 
     /// <summary>Stores the account. False when the e-mail address is taken (the unique constraint decides).</summary>
-    public async Task<bool> AddAsync(AddStaffRequest request, string actor, CancellationToken ct = default)
+    public async Task<bool> AddAsync(AddStaffRequest request, string actor, CancellationToken ct = default) =>
+        await AddAsync(request, actor, mustChangePassword: false, ct) is not null;
+
+    /// <summary>
+    /// Stores the account; with <paramref name="mustChangePassword"/> its password is a one-time password the holder
+    /// replaces at the first sign-in. Returns the new account's id, or null when the e-mail address is taken.
+    /// </summary>
+    public async Task<string?> AddAsync(AddStaffRequest request, string actor, bool mustChangePassword, CancellationToken ct = default)
     {
         var id = Guid.NewGuid().ToString();
         var hash = PasswordHash.Create(request.Password!);
@@ -112,12 +29,11 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
             var inserted = await connection.ExecuteAsync(db.Sql(StaffSql.InsertIfAbsent), new
             {
                 Id = id, Email = Normalize(request.Email!), request.Name, request.Role, TenantId = request.Tenant,
-                PasswordHash = hash, CreatedAt = clock.GetUtcNow(), CreatedBy = actor,
+                PasswordHash = hash, MustChangePassword = mustChangePassword, CreatedAt = clock.GetUtcNow(), CreatedBy = actor,
             }, transaction);
-            if (inserted == 0) return false;
-            await audit.RecordAsync(connection, transaction, actor, request.Tenant == Roles.AllTenants ? null : request.Tenant,
-                "staff.created", id, request.Role);
-            return true;
+            if (inserted == 0) return null;
+            await audit.RecordAsync(connection, transaction, actor, TenantOf(request.Tenant!), "staff.created", id, request.Role);
+            return id;
         }, ct);
     }
 
@@ -131,7 +47,7 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
         await using var connection = await db.OpenAsync(ct);
         var account = await connection.QuerySingleOrDefaultAsync<StoredAccount>(StaffSql.FindByEmail, new { Email = Normalize(email) });
         var now = clock.GetUtcNow();
-        if (account is null)
+        if (account is null || account.Disabled)
         {
             PasswordHash.Verify(password, PasswordHash.Decoy);
             return (SignInResult.WrongCredentials, null);
@@ -156,8 +72,85 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
         return (SignInResult.Success, new StaffMember
         {
             Id = account.Id, Email = account.Email, Name = account.Name, Role = account.Role, TenantId = account.TenantId,
+            MustChangePassword = account.MustChangePassword, SessionVersion = account.SessionVersion,
         });
     }
+
+    /// <summary>Accounts of <paramref name="tenants"/> (null: every account), by tenant and e-mail address.</summary>
+    public async Task<IReadOnlyList<StaffAccount>> ListAsync(IReadOnlyCollection<string>? tenants, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (tenants is null
+            ? await connection.QueryAsync<StaffAccount>(StaffSql.ListAll)
+            : await connection.QueryAsync<StaffAccount>(StaffSql.ListOfTenants, new { Tenants = tenants.ToArray() })).ToList();
+    }
+
+    public async Task<StaffAccount?> GetAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StaffAccount>(StaffSql.SelectAccount, new { Id = id });
+    }
+
+    /// <summary>The state every console request is checked against; null when the account no longer exists.</summary>
+    public async Task<StaffSession?> SessionAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StaffSession>(StaffSql.SelectSession, new { Id = id });
+    }
+
+    /// <summary>Disables (ending its sessions) or enables the account. False when it already was so; then nothing is audited.</summary>
+    public Task<bool> SetDisabledAsync(StaffAccount account, bool disabled, string actor, CancellationToken ct = default) =>
+        ChangeAsync(account, actor, disabled ? "staff.disabled" : "staff.enabled", (c, t) =>
+            c.ExecuteAsync(StaffSql.SetDisabled, new { account.Id, Disabled = disabled }, t), ct);
+
+    /// <summary>Lifts a lockout before it ends by itself. False when the account was not locked.</summary>
+    public Task<bool> UnlockAsync(StaffAccount account, string actor, CancellationToken ct = default) =>
+        ChangeAsync(account, actor, "staff.unlocked", (c, t) => c.ExecuteAsync(StaffSql.Unlock, new { account.Id }, t), ct);
+
+    /// <summary>
+    /// Gives the account a new random one-time password, returned to be shown once; the holder must change it at
+    /// the next sign-in, and the account's open sessions end. A lockout is lifted with it.
+    /// </summary>
+    public async Task<string> ResetPasswordAsync(StaffAccount account, string actor, CancellationToken ct = default)
+    {
+        var password = PasswordHash.NewPassword();
+        var hash = PasswordHash.Create(password);
+        await ChangeAsync(account, actor, "staff.password-reset", (c, t) =>
+            c.ExecuteAsync(StaffSql.SetPassword, new { account.Id, PasswordHash = hash, MustChangePassword = true }, t), ct);
+        return password;
+    }
+
+    /// <summary>
+    /// The holder's own change: checks <paramref name="current"/>, stores <paramref name="next"/> (the caller has
+    /// applied <see cref="PasswordPolicy"/>), clears a pending forced change and ends the account's other sessions.
+    /// Returns the new session version for the caller's own session, or null when the current password is wrong.
+    /// </summary>
+    public async Task<int?> ChangeOwnPasswordAsync(string id, string current, string next, string actor, CancellationToken ct = default)
+    {
+        string? stored;
+        await using (var connection = await db.OpenAsync(ct))
+            stored = await connection.ExecuteScalarAsync<string?>(StaffSql.SelectPasswordHash, new { Id = id });
+        if (stored is null || !PasswordHash.Verify(current, stored) || await GetAsync(id, ct) is not { } account) return null;
+        var hash = PasswordHash.Create(next);
+        return await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(StaffSql.SetPassword, new { Id = id, PasswordHash = hash, MustChangePassword = false }, transaction);
+            await audit.RecordAsync(connection, transaction, actor, TenantOf(account.TenantId), "staff.password-changed", id);
+            return (int?)await connection.ExecuteScalarAsync<int>(StaffSql.SelectSessionVersion, new { Id = id }, transaction);
+        }, ct);
+    }
+
+    Task<bool> ChangeAsync(StaffAccount account, string actor, string action, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<int>> change,
+        CancellationToken ct) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            if (await change(connection, transaction) == 0) return false;
+            await audit.RecordAsync(connection, transaction, actor, TenantOf(account.TenantId), action, account.Id, account.Role);
+            return true;
+        }, ct);
+
+    /// <summary>Audit rows of accounts for all tenants carry no tenant.</summary>
+    static string? TenantOf(string tenant) => tenant == Roles.AllTenants ? null : tenant;
 
     static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
@@ -170,41 +163,8 @@ public sealed class StaffAccounts(Db db, Audit audit, TimeProvider clock, IOptio
         public string TenantId { get; init; } = "";
         public string PasswordHash { get; init; } = "";
         public DateTimeOffset? LockedUntil { get; init; }
+        public bool Disabled { get; init; }
+        public bool MustChangePassword { get; init; }
+        public int SessionVersion { get; init; }
     }
-}
-
-static class StaffSql
-{
-    /// <summary>Inserts unless the e-mail address is taken; the row count (0 or 1) is the answer.</summary>
-    public static readonly DialectSql InsertIfAbsent = new(
-        Sqlite: """
-            INSERT INTO staff_accounts (id, email, name, role, tenant_id, password_hash, failed_attempts, created_at, created_by)
-            VALUES (@Id, @Email, @Name, @Role, @TenantId, @PasswordHash, 0, @CreatedAt, @CreatedBy)
-            ON CONFLICT (email) DO NOTHING
-            """,
-        SqlServer: """
-            INSERT INTO staff_accounts (id, email, name, role, tenant_id, password_hash, failed_attempts, created_at, created_by)
-            SELECT @Id, @Email, @Name, @Role, @TenantId, @PasswordHash, 0, @CreatedAt, @CreatedBy
-            WHERE NOT EXISTS (SELECT 1 FROM staff_accounts WITH (UPDLOCK, HOLDLOCK) WHERE email = @Email)
-            """);
-
-    public const string FindByEmail = """
-        SELECT id AS Id, email AS Email, name AS Name, role AS Role, tenant_id AS TenantId, password_hash AS PasswordHash,
-               locked_until AS LockedUntil
-        FROM staff_accounts WHERE email = @Email
-        """;
-
-    /// <summary>Counts a failure; the failure that reaches the limit sets the lock and restarts the count.</summary>
-    public const string RecordFailure = """
-        UPDATE staff_accounts
-        SET failed_attempts = CASE WHEN failed_attempts + 1 >= @MaxFailedAttempts THEN 0 ELSE failed_attempts + 1 END,
-            locked_until    = CASE WHEN failed_attempts + 1 >= @MaxFailedAttempts THEN @LockedUntil ELSE locked_until END
-        WHERE id = @Id AND (locked_until IS NULL OR locked_until <= @Now)
-        """;
-
-    public const string IsLocked = "SELECT COUNT(*) FROM staff_accounts WHERE id = @Id AND locked_until > @Now";
-
-    public const string RecordSuccess = """
-        UPDATE staff_accounts SET failed_attempts = 0, locked_until = NULL, last_sign_in_at = @Now WHERE id = @Id
-        """;
 }

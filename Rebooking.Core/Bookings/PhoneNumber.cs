@@ -12,6 +12,24 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
     /// <summary>The same rule for a stored kind (<c>phone_kind</c>: mobile, landline, unknown or null for no phone).</summary>
     public static bool CanReceiveSmsKind(string? storedKind) => storedKind is "mobile" or "unknown";
 
+    /// <summary>
+    /// A stored number grouped for reading aloud and dialling by hand, in international form with the area code
+    /// apart (<c>+4923054748</c> → <c>+49 2305 4748</c>), as the numbering plan of its country groups it; what
+    /// cannot be read as a number comes back unchanged.
+    /// </summary>
+    public static string ForReading(string stored)
+    {
+        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        try
+        {
+            return util.Format(util.Parse(stored, "DE"), PhoneNumbers.PhoneNumberFormat.INTERNATIONAL);
+        }
+        catch (PhoneNumbers.NumberParseException)
+        {
+            return stored;
+        }
+    }
+
     public static string KindName(PhoneKind kind) => kind switch
     {
         PhoneKind.Mobile => "mobile",

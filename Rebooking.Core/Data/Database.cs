@@ -50,6 +50,12 @@ public sealed class Db
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// When set, every connection opened afterwards reports each statement it executes (its text) here.
+    /// A measuring seam for tests and benchmarks: how many statements a page costs is counted, not guessed.
+    /// </summary>
+    internal Action<string>? CommandExecuted { get; set; }
+
     /// <summary>Picks the variant of a statement written for this provider.</summary>
     public string Sql(DialectSql statement) => statement.For(Provider);
 
@@ -70,7 +76,7 @@ public sealed class Db
                 await pragma.ExecuteNonQueryAsync(ct);
                 Configured.AddOrUpdate(handle, Marker);
             }
-            return connection;
+            return CommandExecuted is { } executed ? new CountingConnection(connection, executed) : connection;
         }
         catch
         {
@@ -109,7 +115,7 @@ public sealed class Db
     public async Task<DbTransaction> BeginAsync(DbConnection connection, IsolationLevel isolation = IsolationLevel.ReadCommitted, CancellationToken ct = default)
     {
         if (Provider != DatabaseProvider.Sqlite) return await connection.BeginTransactionAsync(isolation, ct);
-        var sqlite = (SqliteConnection)connection;
+        var sqlite = (SqliteConnection)(connection is CountingConnection counting ? counting.Inner : connection);
         var gate = WriteGates.GetOrAdd(ConnectionString, _ => new WriteGate());
         if (gate.Holder == sqlite) return sqlite.BeginTransaction(deferred: false);
         if (!await gate.Turn.WaitAsync(BusyTimeout, ct)) throw new TimeoutException("No turn to write to the SQLite database within 30 s.");

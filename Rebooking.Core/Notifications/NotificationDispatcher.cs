@@ -14,6 +14,13 @@ public sealed class NotificationChannels(INotificationChannel? sms, INotificatio
 {
     public INotificationChannel? Sms { get; } = sms;
     public INotificationChannel? Email { get; } = email;
+
+    /// <summary>
+    /// The channel a citizen's first message takes: "sms" for a phone that takes SMS while SMS is configured, else
+    /// "email" for an address while e-mail is configured, else null (unreachable: the hotline calls, if there is a phone).
+    /// </summary>
+    public string? ChannelFor(bool smsCapablePhone, bool hasEmail) =>
+        smsCapablePhone && Sms is not null ? "sms" : hasEmail && Email is not null ? "email" : null;
 }
 
 /// <summary>
@@ -176,9 +183,12 @@ public sealed class NotificationDispatcher(
     {
         var smsCapable = m.Phone is not null && Bookings.PhoneNumber.CanReceiveSmsKind(m.PhoneKind);
         if (m.Channel == "email") return m.Email is not null && channels.Email is not null ? (channels.Email, m.Email) : (null, null);
-        if (smsCapable && channels.Sms is not null) return (channels.Sms, m.Phone);
-        if (m.Email is not null && channels.Email is not null) return (channels.Email, m.Email);
-        return (null, null);
+        return channels.ChannelFor(smsCapable, m.Email is not null) switch
+        {
+            "sms" => (channels.Sms, m.Phone),
+            "email" => (channels.Email, m.Email),
+            _ => (null, null),
+        };
     }
 
     MessageFacts Facts(Claimed m, string link) => new(

@@ -24,6 +24,8 @@ public sealed class TwilioOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Messages per second this worker process sends; 0 = no limit. Twilio's default is 10 segments/s per sender.</summary>
     public double RatePerSecond { get; set; } = 10;
+    /// <summary>Price per outbound SMS segment for the preview's estimate, e.g. "0.0832 EUR" (<see cref="SmsPrice"/>); unset = no price.</summary>
+    public string? PricePerSegment { get; set; }
 
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(AccountSid)

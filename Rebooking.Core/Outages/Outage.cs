@@ -37,7 +37,18 @@ public sealed class Outage
 
 /// <summary>The contract's figures. Invariants: Affected = Notified + Unreachable + Pending = Open + Rebooked + Declined + Reinstated; Delivered ≤ Notified.</summary>
 public sealed record OutageStats(
-    int Affected, bool ProcessingComplete, ContactStats Contact, OutcomeStats Outcome, IReadOnlyList<OfficeCount> ByOffice);
+    int Affected, bool ProcessingComplete, ContactStats Contact, OutcomeStats Outcome, IReadOnlyList<OfficeCount> ByOffice)
+{
+    /// <summary>Figures added up (of several tenants, say); complete only when every part is. No offices.</summary>
+    public static OutageStats Sum(IEnumerable<OutageStats> parts)
+    {
+        var all = parts.ToList();
+        int S(Func<OutageStats, int> figure) => all.Sum(figure);
+        return new OutageStats(S(p => p.Affected), all.All(p => p.ProcessingComplete),
+            new ContactStats(S(p => p.Contact.Notified), S(p => p.Contact.Delivered), S(p => p.Contact.Unreachable), S(p => p.Contact.Pending)),
+            new OutcomeStats(S(p => p.Outcome.Open), S(p => p.Outcome.Rebooked), S(p => p.Outcome.Declined), S(p => p.Outcome.Reinstated)), []);
+    }
+}
 
 public sealed record ContactStats(int Notified, int Delivered, int Unreachable, int Pending);
 
@@ -52,7 +63,8 @@ public sealed record TimelinePoint(DateTimeOffset At, int Affected, int Notified
 
 /// <summary>What a declaration would affect now; nothing is stored.</summary>
 public sealed record OutagePreview(
-    int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService);
+    int Affected, int WithPhone, int WithEmailOnly, int WithoutContact, IReadOnlyList<OfficeCount> ByOffice, IReadOnlyList<ServiceCount> ByService,
+    Notifications.MessageEstimate? Messages = null);
 
 /// <summary>A row of the hotline's call list. <see cref="Reason"/>: no-contact or failed.</summary>
 public sealed class UnreachableCitizen
@@ -65,4 +77,10 @@ public sealed class UnreachableCitizen
     public string OfficeId { get; init; } = "";
     public string ServiceId { get; init; } = "";
     public string Reason { get; init; } = "";
+
+    /// <summary>
+    /// Why the hotline calls, as clerks read it: "landline-only" when no message could be sent but there is a
+    /// phone (a landline), else the stored reason (no-contact: nothing at all; failed: delivery failed).
+    /// </summary>
+    public string Situation => Reason == "no-contact" && !string.IsNullOrWhiteSpace(Phone) ? "landline-only" : Reason;
 }

@@ -21,6 +21,54 @@ public sealed class OutageReports(Db db)
         return Compose(await connection.QueryAsync<Counts>(OutageSql.TenantStats, p), incomplete == 0);
     }
 
+    /// <summary>
+    /// The figures of each of the tenant's outages, by outage id, in one statement however many outages the
+    /// tenant has. An outage with no affected booking yet is absent (its figures are zero).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, OutageStats>> ForOutagesOfTenantAsync(IReadOnlyList<Outage> outages, CancellationToken ct = default)
+    {
+        if (outages.Count == 0) return new Dictionary<Guid, OutageStats>();
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<OutageCounts>(OutageSql.TenantOutageStats, new { TenantId = outages[0].TenantId });
+        var byOutage = rows.GroupBy(r => r.OutageId).ToDictionary(g => g.Key, g => g.ToList());
+        return outages.ToDictionary(o => o.Id, o => Compose(byOutage.TryGetValue(o.Id, out var counts) ? counts : [], o.ProcessingComplete));
+    }
+
+    /// <summary>
+    /// The region at a glance: for every tenant with an unresolved outage, how many it has and their figures
+    /// summed. Two statements, whatever the number of tenants and outages.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantFigures>> ActiveByTenantAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var outages = await connection.QueryAsync<TenantOutageCount>(OutageSql.ActiveOutagesByTenant);
+        var counts = (await connection.QueryAsync<TenantCounts>(OutageSql.ActiveStatsByTenant)).ToDictionary(c => c.TenantId);
+        return PerTenant(outages, counts);
+    }
+
+    /// <summary>A regional incident: its tenants, each with its outage's figures. Three statements; null when there is no such incident.</summary>
+    public async Task<IncidentFigures?> ForIncidentAsync(Guid incidentId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var incident = await connection.QuerySingleOrDefaultAsync<IncidentRow>(OutageSql.SelectIncident, new { IncidentId = incidentId });
+        if (incident is null) return null;
+        var p = new { IncidentId = incidentId };
+        var outages = await connection.QueryAsync<TenantOutageCount>(OutageSql.IncidentOutagesByTenant, p);
+        var counts = (await connection.QueryAsync<TenantCounts>(OutageSql.IncidentStatsByTenant, p)).ToDictionary(c => c.TenantId);
+        return new IncidentFigures(incidentId, incident.CreatedAt, PerTenant(outages, counts));
+    }
+
+    /// <summary>Incidents with an unresolved outage, newest first, for the overview's links.</summary>
+    public async Task<IReadOnlyList<(Guid Id, DateTimeOffset CreatedAt)>> ActiveIncidentsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return (await connection.QueryAsync<IncidentRow>(OutageSql.SelectActiveIncidents)).Select(i => (i.Id, i.CreatedAt)).ToList();
+    }
+
+    static List<TenantFigures> PerTenant(IEnumerable<TenantOutageCount> outages, Dictionary<string, TenantCounts> counts) =>
+        outages.Select(o => new TenantFigures(o.TenantId, o.Outages,
+            Compose(counts.TryGetValue(o.TenantId, out var c) ? [c] : [], o.Incomplete == 0) with { ByOffice = [] })).ToList();
+
     public async Task<IReadOnlyList<UnreachableCitizen>> CallListAsync(Guid outageId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -78,7 +126,30 @@ public sealed class OutageReports(Db db)
             offices.Select(o => new OfficeCount(o.OfficeId, o.Affected)).ToList());
     }
 
-    sealed class Counts
+    sealed class OutageCounts : Counts
+    {
+        public Guid OutageId { get; init; }
+    }
+
+    sealed class TenantCounts : Counts
+    {
+        public string TenantId { get; init; } = "";
+    }
+
+    sealed class TenantOutageCount
+    {
+        public string TenantId { get; init; } = "";
+        public int Outages { get; init; }
+        public int Incomplete { get; init; }
+    }
+
+    sealed class IncidentRow
+    {
+        public Guid Id { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+    }
+
+    class Counts
     {
         public string OfficeId { get; init; } = "";
         public int Affected { get; init; }

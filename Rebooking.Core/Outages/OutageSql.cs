@@ -44,6 +44,23 @@ internal static class OutageSql
         GROUP BY b.office_id, b.service_id, CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END
         """;
 
+    /// <summary>
+    /// Preview: the covered bookings grouped by what their cancellation depends on (office, language, time and
+    /// which contacts they have), so the SMS is composed once per group, not once per citizen.
+    /// </summary>
+    public const string PreviewRecipients = $"""
+        SELECT b.office_id AS OfficeId, b.language AS Language, b.start_utc AS Start, b.end_utc AS "End",
+               CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END AS SmsCapable,
+               CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END AS HasEmail,
+               CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END AS HasPhone,
+               COUNT(*) AS Count
+        FROM bookings b WHERE {InScope}
+        GROUP BY b.office_id, b.language, b.start_utc, b.end_utc,
+                 CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END,
+                 CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END,
+                 CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END
+        """;
+
     // Takes the next batch of covered bookings, soonest first, into this outage under a new batch id. The
     // unique index on affected_bookings(booking_id) makes a second worker's attempt fail instead of double up.
     public static readonly DialectSql ClaimBatch = new(
@@ -254,10 +271,9 @@ internal static class OutageSql
         FROM outage_scope s JOIN outages o ON o.id = s.outage_id WHERE o.tenant_id = @TenantId
         """;
 
-    // One statement, grouped by office: every figure of an answer comes from the same snapshot, and each
-    // row is in exactly one contact and one outcome state, so the invariants hold in every answer.
-    const string StatsByOffice = """
-        SELECT a.office_id AS OfficeId, COUNT(*) AS Affected,
+    /// <summary>Every figure of the contract over the affected rows in the group; `a` is affected_bookings.</summary>
+    const string StatsColumns = """
+        COUNT(*) AS Affected,
                SUM(CASE WHEN a.contact IN ('notified', 'delivered') THEN 1 ELSE 0 END) AS Notified,
                SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END) AS Delivered,
                SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END) AS Unreachable,
@@ -266,7 +282,55 @@ internal static class OutageSql
                SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END) AS Rebooked,
                SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END) AS Declined,
                SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END) AS Reinstated
-        FROM affected_bookings a
+        """;
+
+    // One statement, grouped by office: every figure of an answer comes from the same snapshot, and each
+    // row is in exactly one contact and one outcome state, so the invariants hold in every answer.
+    const string StatsByOffice = "SELECT a.office_id AS OfficeId, " + StatsColumns + " FROM affected_bookings a";
+
+    /// <summary>Figures of every outage of @TenantId by outage and office, in one statement whatever the number of outages.</summary>
+    public const string TenantOutageStats = "SELECT a.outage_id AS OutageId, a.office_id AS OfficeId, " + StatsColumns + """
+         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
+        WHERE o.tenant_id = @TenantId
+        GROUP BY a.outage_id, a.office_id
+        """;
+
+    /// <summary>Figures of all unresolved outages, summed per tenant: one statement for the whole region.</summary>
+    public const string ActiveStatsByTenant = "SELECT o.tenant_id AS TenantId, " + StatsColumns + """
+         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
+        WHERE o.status <> 'resolved'
+        GROUP BY o.tenant_id
+        """;
+
+    /// <summary>Unresolved outages per tenant, and how many of them the worker has not caught up with yet.</summary>
+    public const string ActiveOutagesByTenant = """
+        SELECT tenant_id AS TenantId, COUNT(*) AS Outages,
+               SUM(CASE WHEN synced_version < desired_version THEN 1 ELSE 0 END) AS Incomplete
+        FROM outages WHERE status <> 'resolved' GROUP BY tenant_id
+        """;
+
+    /// <summary>Figures of the outages of incident @IncidentId, summed per tenant.</summary>
+    public const string IncidentStatsByTenant = "SELECT o.tenant_id AS TenantId, " + StatsColumns + """
+         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
+        WHERE o.incident_id = @IncidentId
+        GROUP BY o.tenant_id
+        """;
+
+    /// <summary>The outages of incident @IncidentId per tenant (one each, as declared), and their processing state.</summary>
+    public const string IncidentOutagesByTenant = """
+        SELECT tenant_id AS TenantId, COUNT(*) AS Outages,
+               SUM(CASE WHEN synced_version < desired_version THEN 1 ELSE 0 END) AS Incomplete
+        FROM outages WHERE incident_id = @IncidentId GROUP BY tenant_id
+        """;
+
+    /// <summary>The incident, if it exists: when and by whom it was declared.</summary>
+    public const string SelectIncident = "SELECT id AS Id, created_at AS CreatedAt FROM incidents WHERE id = @IncidentId";
+
+    /// <summary>Incidents with at least one unresolved outage, newest first.</summary>
+    public const string SelectActiveIncidents = """
+        SELECT i.id AS Id, i.created_at AS CreatedAt FROM incidents i
+        WHERE EXISTS (SELECT 1 FROM outages o WHERE o.incident_id = i.id AND o.status <> 'resolved')
+        ORDER BY i.created_at DESC
         """;
 
     public const string OutageStats = StatsByOffice + " WHERE a.outage_id = @OutageId GROUP BY a.office_id ORDER BY a.office_id";

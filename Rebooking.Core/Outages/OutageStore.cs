@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Rebooking.Data;
 using Rebooking.Operations;
+using Rebooking.Notifications;
 using Rebooking.Tenants;
 
 namespace Rebooking.Outages;
@@ -13,7 +14,8 @@ namespace Rebooking.Outages;
 /// never lost, whatever happens to the process afterwards. Once the transaction has committed, the outage is
 /// handed to the <see cref="IWorkQueue"/> so a worker starts at once instead of at the next sweep.
 /// </summary>
-public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options, IWorkQueue? work = null)
+public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions<OutageOptions> options, IWorkQueue? work = null,
+    MessageEstimator? messages = null)
 {
     readonly OutageOptions options = options.Value;
     readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
@@ -77,7 +79,8 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
 
     /// <summary>
     /// Counts what the declaration would affect, with the very query the worker runs: the outage is written
-    /// inside a transaction that is rolled back, so nothing is stored.
+    /// inside a transaction that is rolled back, so nothing is stored. With a <see cref="MessageEstimator"/> it also
+    /// says what the declaration will send and what the SMS cost.
     /// </summary>
     public async Task<OutagePreview> PreviewAsync(TenantMasterData tenant, DeclareOutageRequest request, CancellationToken ct = default)
     {
@@ -90,6 +93,10 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
         {
             OutageId = id, TenantId = tenant.Tenant.Id, From = definition.Start, Until = definition.CoveredUntil,
         }, transaction)).ToList();
+        var recipients = messages is null ? [] : (await connection.QueryAsync<PreviewRecipients>(OutageSql.PreviewRecipients, new
+        {
+            OutageId = id, TenantId = tenant.Tenant.Id, From = definition.Start, Until = definition.CoveredUntil,
+        }, transaction)).ToList();
         await transaction.RollbackAsync(ct);
         return new OutagePreview(
             rows.Sum(r => r.Count),
@@ -97,7 +104,8 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
             rows.Where(r => r.Contact == "email").Sum(r => r.Count),
             rows.Where(r => r.Contact == "none").Sum(r => r.Count),
             rows.GroupBy(r => r.OfficeId).OrderBy(g => g.Key).Select(g => new OfficeCount(g.Key, g.Sum(r => r.Count))).ToList(),
-            rows.GroupBy(r => r.ServiceId).OrderBy(g => g.Key).Select(g => new ServiceCount(g.Key, g.Sum(r => r.Count))).ToList());
+            rows.GroupBy(r => r.ServiceId).OrderBy(g => g.Key).Select(g => new ServiceCount(g.Key, g.Sum(r => r.Count))).ToList(),
+            messages?.Estimate(tenant, request.PublicMessage, request.PublicMessages, recipients));
     }
 
     public async Task<Outage?> GetAsync(string tenantId, Guid id, CancellationToken ct = default)

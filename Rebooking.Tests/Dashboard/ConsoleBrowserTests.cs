@@ -80,8 +80,10 @@ public sealed partial class ConsoleBrowserTests
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
         var day = DemoTenant.NextWorkingDay(DateTimeOffset.UtcNow, zone);
-        await page.GetByLabel("Beginn").FillAsync($"{day:yyyy-MM-dd}T00:00");
-        await page.GetByLabel("Ende", new() { Exact = true }).FillAsync($"{day.AddDays(1):yyyy-MM-dd}T00:00");
+        // Dates are typed the way the console's language writes them, whatever the browser's own locale.
+        await Assertions.Expect(page.GetByLabel("Beginn")).ToHaveAttributeAsync("placeholder", "TT.MM.JJJJ hh:mm");
+        await page.GetByLabel("Beginn").FillAsync($"{day:dd.MM.yyyy} 00:00");
+        await page.GetByLabel("Ende", new() { Exact = true }).FillAsync($"{day.AddDays(1):dd.MM.yyyy} 00:00");
         // Forgetting the texts is answered on the form, with a summary that links to the fields.
         await page.GetByRole(AriaRole.Button, new() { Name = "Weiter zur Vorschau" }).ClickAsync();
         await Assertions.Expect(page.Locator(".summary")).ToContainTextAsync("Bitte einen internen Grund angeben.");
@@ -167,7 +169,9 @@ public sealed partial class ConsoleBrowserTests
     {
         var page = await SignIn(AdminEmail, AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Alle Kommunen");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Stadt Castrop-Rauxel" })).ToBeVisibleAsync();
+        // The demo tenant is listed while one of the other tests' outages runs there, and counted as quiet otherwise.
+        var listed = await page.GetByRole(AriaRole.Link, new() { Name = "Stadt Castrop-Rauxel" }).CountAsync();
+        await Assertions.Expect(page.Locator("#quiet-tenants")).ToHaveTextAsync($"Weitere Kommunen ohne laufenden Ausfall: {1 - listed}");
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("All municipalities");
         await Accessible(page, "overview");

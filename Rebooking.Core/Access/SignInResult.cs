@@ -1,0 +1,3 @@
+namespace Rebooking.Access;
+
+public enum SignInResult { Success, WrongCredentials, LockedOut }
