@@ -8,6 +8,8 @@ using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
+using Rebooking.Data;
+using Rebooking.Operations;
 using Rebooking.Worker;
 
 if (StaffCommand.Matches(args))
@@ -24,10 +26,16 @@ builder.AddProblemAnswers();
 builder.AddCitizenRateLimit();
 builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
-if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
+var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? database.ProviderOrDefault == DatabaseProvider.Sqlite)
     builder.AddRebookingWorker();
 
 var app = builder.Build();
+if (!StartupChecks.Passes(app.Services, Console.Error))
+{
+    Environment.ExitCode = 1;
+    return;
+}
 
 await app.PrepareDatabaseAsync();
 

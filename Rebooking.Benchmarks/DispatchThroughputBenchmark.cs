@@ -68,7 +68,11 @@ public class DispatchThroughputBenchmark
         {
             AccountSid = FakeTwilioListener.AccountSid, AuthToken = "token", From = "Buergeramt", BaseUrl = twilio.BaseUrl, RatePerSecond = ratePerSecond,
         };
-        var channel = new TwilioSmsChannel(new TwilioClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), options), options);
+        var http = new HttpClient(new TwilioHttpHandler(options, TimeProvider.System) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 } })
+        {
+            Timeout = options.Timeout,
+        };
+        var channel = new TwilioSmsChannel(TwilioSmsChannel.CreateClient(http, options), options);
         return new NotificationDispatcher(db, new NotificationChannels(channel, null), TimeProvider.System,
             Options.Create(new NotificationOptions { Concurrency = 64, BatchSize = 256 }), Options.Create(new RebookingOptions()),
             new WorkerIdentity(worker), NullLogger<NotificationDispatcher>.Instance);

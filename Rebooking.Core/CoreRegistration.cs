@@ -25,12 +25,11 @@ public static class CoreRegistration
     {
         ValidationSetup.Configure();
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var provider = options.ParsedProvider;
-        var connectionString = builder.Configuration.GetConnectionString("Rebooking")
-            ?? (provider == DatabaseProvider.Sqlite
-                ? DatabaseOptions.DefaultSqliteConnectionString
-                : throw new InvalidOperationException("ConnectionStrings:Rebooking is required with Database:Provider=sqlserver."));
+        // A bad provider or a missing SQL Server connection string is reported by StartupChecks before Db is used.
+        var provider = options.ProviderOrDefault;
+        var connectionString = builder.Configuration.GetConnectionString("Rebooking") ?? DatabaseOptions.DefaultSqliteConnectionString;
         var services = builder.Services;
+        builder.AddValidatedOptions();
         services.AddSingleton(new Db(provider, connectionString, builder.Environment.ContentRootPath));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
@@ -39,17 +38,14 @@ public static class CoreRegistration
         services.AddSingleton<SlotImport>();
         services.AddSingleton<BookingImport>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddOptions<StaffOptions>().Bind(builder.Configuration.GetSection(StaffOptions.Section));
         services.AddSingleton<StaffAccounts>();
         services.AddSingleton<IValidator<AddStaffRequest>, AddStaffRequestValidator>();
         services.AddSingleton<DemoTenant>();
-        services.AddOptions<OutageOptions>().Bind(builder.Configuration.GetSection(OutageOptions.Section));
         services.TryAddSingleton(WorkerIdentity.ForThisProcess());
         services.AddSingleton<OutageStore>();
         services.AddSingleton<OutageReports>();
         services.AddSingleton<OutageProcessor>();
         services.AddSingleton<OutageRoller>();
-        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
         builder.AddRebookingTelemetry();
@@ -72,9 +68,10 @@ public static class CoreRegistration
         var services = builder.Services;
         var twilio = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
-        services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section));
-        services.AddOptions<RebookingOptions>().Bind(builder.Configuration.GetSection(RebookingOptions.Section));
-        services.AddHttpClient(nameof(TwilioClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // No resilience handler on this client, ever: a retried POST to Twilio is a second SMS.
+        services.AddHttpClient(nameof(TwilioSmsChannel), http => http.Timeout = twilio.Timeout > TimeSpan.Zero ? twilio.Timeout : TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
+            .AddHttpMessageHandler(sp => new TwilioHttpHandler(twilio, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             if (!twilio.IsConfigured && !smtp.IsConfigured)
@@ -83,10 +80,10 @@ public static class CoreRegistration
                 var clock = sp.GetRequiredService<TimeProvider>();
                 return new NotificationChannels(new OutboxChannel("sms", db, clock), new OutboxChannel("email", db, clock));
             }
-            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSmsChannel));
             return new NotificationChannels(
-                twilio.IsConfigured ? new TwilioSmsChannel(new TwilioClient(factory.CreateClient(nameof(TwilioClient)), twilio), twilio) : null,
-                smtp.IsConfigured ? new SmtpEmailChannel(smtp) : null);
+                twilio.IsConfigured ? new TwilioSmsChannel(TwilioSmsChannel.CreateClient(http, twilio), twilio) : null,
+                smtp.IsConfigured ? new SmtpEmailChannel(smtp, sp.GetRequiredService<TimeProvider>()) : null);
         });
         services.AddSingleton(twilio);
         services.AddSingleton<NotificationDispatcher>();

@@ -28,6 +28,10 @@ public static class WorkerRegistration
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
         var connectionString = builder.Configuration.GetConnectionString("Rebooking");
 
+        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
+            .ValidateOnStart();
+
         // Registered by us, so start-up validation catches a broken constructor.
         builder.Services.AddTransient<SyncOutagesJob>();
         builder.Services.AddTransient<RollOutagesJob>();
@@ -42,10 +46,10 @@ public static class WorkerRegistration
                 s.GenerateInstanceId = true;
                 s.IdleWaitTime = TimeSpan.FromSeconds(1);
             });
-            if (database.ParsedProvider == DatabaseProvider.SqlServer)
+            if (database.ProviderOrDefault == DatabaseProvider.SqlServer)
                 q.UsePersistentStore(store =>
                 {
-                    // Our SqlClient (the feed's 2.1.4), not whichever Quartz would resolve by name.
+                    // Our SqlClient (7.1.1), not whichever Quartz would resolve by name.
                     store.UseSqlServer(Microsoft.Data.SqlClient.SqlClientFactory.Instance, connectionString!);
                     store.UseSerializer<Quartz.Impl.SystemTextJsonObjectSerializer>();
                     store.UseClustering();

@@ -30,8 +30,8 @@ public sealed class NotificationDispatcher(
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
     readonly NotificationOptions options = options.Value;
     readonly RebookingOptions links = rebooking.Value;
-    readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond, TimeProvider.System) : null;
-    readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond, TimeProvider.System) : null;
+    readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond) : null;
+    readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond) : null;
 
     readonly SemaphoreSlim running = new(1, 1);
 

@@ -112,7 +112,13 @@ public sealed partial class FakeTwilio : IAsyncDisposable
             ["sid"] = m.Key, ["to"] = m.Value.To, ["body"] = m.Value.Body, ["status"] = "sent",
             ["date_created"] = m.Value.Created.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
         }).ToList();
-        return Results.Json(new { messages });
+        // Twilio's v2010 page: the SDK reads "messages", "uri", "page_size" and "next_page_uri" (null: no more pages).
+        var uri = http.Request.Path + http.Request.QueryString;
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = messages, ["uri"] = uri.ToString(), ["first_page_uri"] = uri.ToString(), ["next_page_uri"] = null,
+            ["previous_page_uri"] = null, ["page"] = 0, ["page_size"] = 50, ["start"] = 0, ["end"] = Math.Max(0, messages.Count - 1),
+        });
     }
 
     void Check(bool ok, string what)
