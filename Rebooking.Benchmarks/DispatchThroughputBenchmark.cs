@@ -41,7 +41,7 @@ public class DispatchThroughputBenchmark
     {
         directory = Directory.CreateTempSubdirectory("rebooking-dispatch-").FullName;
         db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}");
-        new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync().GetAwaiter().GetResult();
+        new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
         BenchmarkData.SeedAsync(db, Bookings).GetAwaiter().GetResult();
         BenchmarkData.Processor(db, "bench").RunPendingAsync().GetAwaiter().GetResult();
     }
