@@ -30,7 +30,8 @@ public static class CoreRegistration
         var connectionString = builder.Configuration.GetConnectionString("Rebooking") ?? DatabaseOptions.DefaultSqliteConnectionString;
         var services = builder.Services;
         builder.AddValidatedOptions();
-        services.AddSingleton(new Db(provider, connectionString, builder.Environment.ContentRootPath));
+        // Built on first use, after the start-up checks: a refused configuration creates no database folder.
+        services.AddSingleton(_ => new Db(provider, connectionString, builder.Environment.ContentRootPath));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
         services.AddSingleton<Audit>();
