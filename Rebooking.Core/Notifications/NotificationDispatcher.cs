@@ -127,7 +127,7 @@ public sealed class NotificationDispatcher(
             }
             var token = RebookingLinks.NewToken();
             var facts = Facts(message, RebookingLinks.Url(links, token));
-            var outgoing = (channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts)) with
+            var outgoing = (channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts, clock.GetUtcNow())) with
             {
                 Reference = $"n{message.Id}",
             };

@@ -73,7 +73,7 @@ public sealed partial class MessageTests
         await using var sink = await SmtpSink.StartAsync();
         var channel = new SmtpEmailChannel(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, From = "termine@velbert.de", StartTls = false });
 
-        var outcome = await channel.SendAsync(MessageComposer.Email("erika@example.org", Facts(NotificationKind.Confirmation, "de", "Gemeinde Bösel")), null, CancellationToken.None);
+        var outcome = await channel.SendAsync(MessageComposer.Email("erika@example.org", Facts(NotificationKind.Confirmation, "de", "Gemeinde Bösel"), DateTimeOffset.Parse("2021-05-06T07:30:00+02:00")), null, CancellationToken.None);
 
         Assert.That(outcome.Status, Is.EqualTo(SendStatus.Accepted));
         var raw = sink.Messages().Single();
@@ -97,6 +97,7 @@ public sealed partial class MessageTests
         var calendarPart = raw[raw.IndexOf("text/calendar", StringComparison.Ordinal)..];
         var base64 = string.Concat(calendarPart.Split('\n').SkipWhile(l => l.Trim().Length > 0).Skip(1).TakeWhile(l => !l.StartsWith("--")).Select(l => l.Trim()));
         var ics = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        Assert.That(ics, Does.Contain("DTSTAMP:20210506T053000Z"), "stamped with the caller's clock");
         Assert.That(ics, Does.Contain("DTSTART:20210511T071500Z").And.Contain("LOCATION:Servicebüro Mitte\\, Thomasstraße 1\\, 42551 Velbert"));
     }
 
