@@ -42,7 +42,8 @@ public sealed class DemoTenant(TenantStore tenants, SlotImport slots, BookingImp
         return day;
     }
 
-    public async Task SeedAsync(CancellationToken ct = default)
+    /// <summary>Seeds the demo tenant and returns the demo day (the next working day, local), which holds its bookings.</summary>
+    public async Task<DateOnly> SeedAsync(CancellationToken ct = default)
     {
         await tenants.PutAsync(Slug, MasterData, "demo-seed", ct);
         var tenant = (await tenants.GetAsync(Slug, ct))!;
@@ -85,6 +86,7 @@ public sealed class DemoTenant(TenantStore tenants, SlotImport slots, BookingImp
                 ("language", random.Next(10) == 0 ? "en" : "de")));
         }
         await bookings.ImportAsync(tenant, bookingRows, ct);
+        return demoDay;
     }
 
     // 50% mobile only, 12% mobile and email, 15% email only, 13% landline only, 10% no contact at all.

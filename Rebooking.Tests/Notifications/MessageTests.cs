@@ -101,6 +101,22 @@ public sealed partial class MessageTests
         Assert.That(ics, Does.Contain("DTSTART:20210511T071500Z").And.Contain("LOCATION:Servicebüro Mitte\\, Thomasstraße 1\\, 42551 Velbert"));
     }
 
+    [Test]
+    public async Task Email_SentTwiceThroughThePool_CarriesTheSameMessageIdBothTimes()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        await using var channel = new SmtpEmailChannel(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, From = "termine@velbert.de", StartTls = false, PoolSize = 1 });
+        var message = MessageComposer.Email("erika@example.org", Facts(NotificationKind.Cancellation, "de"), DateTimeOffset.Parse("2021-05-06T07:30:00+02:00"))
+            with { Reference = "n42" };
+
+        var first = await channel.SendAsync(message, null, CancellationToken.None);
+        var second = await channel.SendAsync(message, null, CancellationToken.None);
+
+        Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(SendStatus.Accepted));
+        var ids = sink.Messages().Select(m => Regex.Match(m, @"^Message-Id:\s*(\S+)", RegexOptions.Multiline | RegexOptions.IgnoreCase).Groups[1].Value.Trim()).ToList();
+        Assert.That(ids, Is.EqualTo(new[] { "<n42.rebooking@velbert.de>", "<n42.rebooking@velbert.de>" }));
+    }
+
     static byte[] QuotedPrintable(string text)
     {
         var bytes = new List<byte>();
