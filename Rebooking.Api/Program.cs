@@ -9,6 +9,8 @@ using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
+using Rebooking.Data;
+using Rebooking.Operations;
 using Rebooking.Worker;
 
 if (StaffCommand.Matches(args))
@@ -32,12 +34,18 @@ builder.Services.AddOpenApi();
 builder.Services.AddRazorComponents();
 builder.AddHealth();
 builder.AddJobsDashboard();
-if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? builder.Configuration["Database:Provider"] is null or "sqlite")
+var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+if (builder.Configuration.GetValue<bool?>("Worker:InProcess") ?? database.ProviderOrDefault == DatabaseProvider.Sqlite)
     builder.AddRebookingWorker();
-else if (builder.Configuration["Database:Provider"] is "sqlserver")
+else if (database.ProviderOrDefault == DatabaseProvider.SqlServer)
     builder.AddRebookingJobClient();
 
 var app = builder.Build();
+if (!StartupChecks.Passes(app.Services, Console.Error))
+{
+    Environment.ExitCode = 1;
+    return;
+}
 
 await app.PrepareDatabaseAsync();
 

@@ -41,7 +41,7 @@ public class DispatchThroughputBenchmark
     {
         directory = Directory.CreateTempSubdirectory("rebooking-dispatch-").FullName;
         db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}");
-        new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync().GetAwaiter().GetResult();
+        new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
         BenchmarkData.SeedAsync(db, Bookings).GetAwaiter().GetResult();
         BenchmarkData.Processor(db, "bench").RunPendingAsync().GetAwaiter().GetResult();
     }
@@ -68,7 +68,11 @@ public class DispatchThroughputBenchmark
         {
             AccountSid = FakeTwilioListener.AccountSid, AuthToken = "token", From = "Buergeramt", BaseUrl = twilio.BaseUrl, RatePerSecond = ratePerSecond,
         };
-        var channel = new TwilioSmsChannel(new TwilioClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }), options), options);
+        var http = new HttpClient(new TwilioHttpHandler(options, TimeProvider.System) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 } })
+        {
+            Timeout = options.Timeout,
+        };
+        var channel = new TwilioSmsChannel(TwilioSmsChannel.CreateClient(http, options), options);
         return new NotificationDispatcher(db, new NotificationChannels(channel, null), TimeProvider.System,
             Options.Create(new NotificationOptions { Concurrency = 64, BatchSize = 256 }), Options.Create(new RebookingOptions()),
             new WorkerIdentity(worker), NullLogger<NotificationDispatcher>.Instance);

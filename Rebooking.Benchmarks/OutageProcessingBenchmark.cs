@@ -33,7 +33,7 @@ public class OutageProcessingBenchmark
     {
         directory = Directory.CreateTempSubdirectory("rebooking-bench-").FullName;
         db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "bench.db")}");
-        new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync().GetAwaiter().GetResult();
+        new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync().GetAwaiter().GetResult();
         outageId = BenchmarkData.SeedAsync(db, Bookings).GetAwaiter().GetResult();
     }
 

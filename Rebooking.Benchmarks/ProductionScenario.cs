@@ -154,7 +154,7 @@ internal static partial class ProductionScenario
         {
             var directory = Directory.CreateTempSubdirectory("rebooking-scenario-").FullName;
             var db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "scenario.db")}");
-            await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+            await new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync();
             var perTenant = bookings / Tenants;
             for (var t = 0; t < Tenants; t++)
                 await BenchmarkData.SeedAsync(db, perTenant, $"kommune-{t + 1}", firstSlotId: 1 + t * (perTenant / 5 + 1));

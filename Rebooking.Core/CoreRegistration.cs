@@ -26,13 +26,13 @@ public static class CoreRegistration
     {
         ValidationSetup.Configure();
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var provider = options.ParsedProvider;
-        var connectionString = builder.Configuration.GetConnectionString("Rebooking")
-            ?? (provider == DatabaseProvider.Sqlite
-                ? DatabaseOptions.DefaultSqliteConnectionString
-                : throw new InvalidOperationException("ConnectionStrings:Rebooking is required with Database:Provider=sqlserver."));
+        // A bad provider or a missing SQL Server connection string is reported by StartupChecks before Db is used.
+        var provider = options.ProviderOrDefault;
+        var connectionString = builder.Configuration.GetConnectionString("Rebooking") ?? DatabaseOptions.DefaultSqliteConnectionString;
         var services = builder.Services;
-        services.AddSingleton(new Db(provider, connectionString, builder.Environment.ContentRootPath));
+        builder.AddValidatedOptions();
+        // Built on first use, after the start-up checks: a refused configuration creates no database folder.
+        services.AddSingleton(_ => new Db(provider, connectionString, builder.Environment.ContentRootPath));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Migrator>();
         services.AddSingleton<Audit>();
@@ -40,11 +40,9 @@ public static class CoreRegistration
         services.AddSingleton<SlotImport>();
         services.AddSingleton<BookingImport>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddOptions<StaffOptions>().Bind(builder.Configuration.GetSection(StaffOptions.Section));
         services.AddSingleton<StaffAccounts>();
         services.AddSingleton<IValidator<AddStaffRequest>, AddStaffRequestValidator>();
         services.AddSingleton<DemoTenant>();
-        services.AddOptions<OutageOptions>().Bind(builder.Configuration.GetSection(OutageOptions.Section));
         services.TryAddSingleton(WorkerIdentity.ForThisProcess());
         // Replaced by the worker's Hangfire queue where one is reachable; otherwise the workers' sweep finds the work.
         services.TryAddSingleton<IWorkQueue, SweepOnlyWorkQueue>();
@@ -54,7 +52,6 @@ public static class CoreRegistration
         services.AddSingleton<OutageReports>();
         services.AddSingleton<OutageProcessor>();
         services.AddSingleton<OutageRoller>();
-        services.AddOptions<RetentionOptions>().Bind(builder.Configuration.GetSection(RetentionOptions.Section));
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
         builder.AddIntegration();
@@ -78,10 +75,10 @@ public static class CoreRegistration
         var services = builder.Services;
         var twilio = builder.Configuration.GetSection(TwilioOptions.Section).Get<TwilioOptions>() ?? new TwilioOptions();
         var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
-        services.AddOptions<NotificationOptions>().Bind(builder.Configuration.GetSection(NotificationOptions.Section));
-        services.AddOptions<RebookingOptions>().Bind(builder.Configuration.GetSection(RebookingOptions.Section))
-            .Validate(o => o.ChangeCutoff >= TimeSpan.Zero, "Rebooking:ChangeCutoff must not be negative.").ValidateOnStart();
-        services.AddHttpClient(nameof(TwilioClient), http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // No resilience handler on this client, ever: a retried POST to Twilio is a second SMS.
+        services.AddHttpClient(nameof(TwilioSmsChannel), http => http.Timeout = twilio.Timeout > TimeSpan.Zero ? twilio.Timeout : TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
+            .AddHttpMessageHandler(sp => new TwilioHttpHandler(twilio, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             if (!twilio.IsConfigured && !smtp.IsConfigured)
@@ -90,10 +87,10 @@ public static class CoreRegistration
                 var clock = sp.GetRequiredService<TimeProvider>();
                 return new NotificationChannels(new OutboxChannel("sms", db, clock), new OutboxChannel("email", db, clock));
             }
-            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSmsChannel));
             return new NotificationChannels(
-                twilio.IsConfigured ? new TwilioSmsChannel(new TwilioClient(factory.CreateClient(nameof(TwilioClient)), twilio), twilio) : null,
-                smtp.IsConfigured ? new SmtpEmailChannel(smtp) : null);
+                twilio.IsConfigured ? new TwilioSmsChannel(TwilioSmsChannel.CreateClient(http, twilio), twilio) : null,
+                smtp.IsConfigured ? new SmtpEmailChannel(smtp, sp.GetRequiredService<TimeProvider>()) : null);
         });
         SmsPrice.Parse(twilio.PricePerSegment); // a setting that cannot be read stops the start, not the first preview
         services.AddSingleton(twilio);

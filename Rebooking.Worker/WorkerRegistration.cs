@@ -31,6 +31,10 @@ public static class WorkerRegistration
         var (sqlServer, worker) = AddJobStorage(builder, hostsServer: true);
         var services = builder.Services;
 
+        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
+            .ValidateOnStart();
+
         // Registered by us, so start-up validation catches a broken constructor.
         services.AddTransient<ConvergeOutageJob>();
         services.AddTransient<DispatchNotificationsJob>();
@@ -70,7 +74,7 @@ public static class WorkerRegistration
     {
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var worker = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>() ?? new WorkerOptions();
-        var sqlServer = database.ParsedProvider == DatabaseProvider.SqlServer;
+        var sqlServer = database.ProviderOrDefault == DatabaseProvider.SqlServer;
         var connectionString = builder.Configuration.GetConnectionString("Rebooking");
         var services = builder.Services;
         services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))

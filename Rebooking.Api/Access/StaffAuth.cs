@@ -48,6 +48,10 @@ public static class StaffAuth
     public static IHostApplicationBuilder AddStaffAuth(this IHostApplicationBuilder builder)
     {
         var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        builder.Services.AddOptions<JwtOptions>().Bind(builder.Configuration.GetSection(JwtOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.Authority) || Rebooking.Operations.StartupChecks.IsAbsoluteHttpUrl(o.Authority),
+                "Auth:Jwt:Authority must be an absolute http(s) URL.")
+            .ValidateOnStart();
         var jwtEnabled = !string.IsNullOrWhiteSpace(jwt.Authority);
 
         var authentication = builder.Services.AddAuthentication(StaffScheme)

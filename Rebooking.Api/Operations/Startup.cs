@@ -31,9 +31,12 @@ public static class Startup
         var tenants = services.GetRequiredService<TenantStore>();
         if (seed && !await tenants.AnyAsync())
         {
-            await services.GetRequiredService<DemoTenant>().SeedAsync();
+            var demoDay = await services.GetRequiredService<DemoTenant>().SeedAsync();
             app.Logger.LogInformation("Seeded the demo tenant {Tenant} with {Count} bookings on the next working day",
                 DemoTenant.Slug, DemoTenant.BookingCount);
+            // On the console, like the key: the README's walk-through starts from this date.
+            Console.WriteLine($"  demo day: {demoDay:yyyy-MM-dd} ({DemoTenant.BookingCount} bookings of {DemoTenant.Slug})");
+            Console.WriteLine();
             await SeedDemoStaffAsync(services, config["Demo:StaffPassword"]);
         }
     }

@@ -100,7 +100,7 @@ public sealed class ApiKeyStore(Db db, Audit audit, TimeProvider clock)
         return key;
     }
 
-    static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }
 
 internal static class ApiKeySql

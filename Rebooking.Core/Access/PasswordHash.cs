@@ -38,7 +38,7 @@ public static class PasswordHash
     }
 
     /// <summary>A password for generated accounts: 18 random bytes, base64url (24 characters).</summary>
-    public static string NewPassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+    public static string NewPassword() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
 
     /// <summary>Spent on unknown e-mail addresses, so the answer takes as long as for a real account.</summary>
     internal static readonly string Decoy = Create("decoy-password-never-matches");

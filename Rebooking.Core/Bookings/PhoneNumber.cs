@@ -1,13 +1,17 @@
-namespace Rebooking.Bookings;
+using PhoneNumbers;
 
-/// <summary>Whether a number can receive SMS. <c>Unknown</c>: a country whose mobile ranges we do not know.</summary>
-public enum PhoneKind { Mobile, Landline, Unknown }
+namespace Rebooking.Bookings;
 
 /// <summary>A phone number in E.164 (<c>+491712345678</c>) and what kind of line it is.</summary>
 public sealed record PhoneNumber(string E164, PhoneKind Kind)
 {
-    /// <summary>True for numbers an SMS is sent to: mobiles, and numbers of countries we cannot classify.</summary>
-    public bool CanReceiveSms => Kind != PhoneKind.Landline;
+    static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// True for numbers an SMS is sent to: mobiles, and numbers whose kind the plan cannot tell (an SMS is tried,
+    /// and Twilio's 21614 tells us if it was a landline). Fixed lines, toll-free, premium and service numbers get none.
+    /// </summary>
+    public bool CanReceiveSms => Kind is PhoneKind.Mobile or PhoneKind.FixedLineOrMobile or PhoneKind.Pager or PhoneKind.Unknown;
 
     /// <summary>The same rule for a stored kind (<c>phone_kind</c>: mobile, landline, unknown or null for no phone).</summary>
     public static bool CanReceiveSmsKind(string? storedKind) => storedKind is "mobile" or "unknown";
@@ -19,39 +23,66 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
     /// </summary>
     public static string ForReading(string stored)
     {
-        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
         try
         {
-            return util.Format(util.Parse(stored, "DE"), PhoneNumbers.PhoneNumberFormat.INTERNATIONAL);
+            return Util.Format(Util.Parse(stored, "DE"), PhoneNumberFormat.INTERNATIONAL);
         }
-        catch (PhoneNumbers.NumberParseException)
+        catch (NumberParseException)
         {
             return stored;
         }
     }
 
+    /// <summary>
+    /// The stored kind (<c>bookings.phone_kind</c>): what the dispatcher needs to know. <c>mobile</c>; <c>unknown</c>
+    /// where an SMS is worth a try; <c>landline</c> for every number that takes no SMS.
+    /// </summary>
     public static string KindName(PhoneKind kind) => kind switch
     {
         PhoneKind.Mobile => "mobile",
-        PhoneKind.Landline => "landline",
-        _ => "unknown",
+        PhoneKind.FixedLineOrMobile or PhoneKind.Pager or PhoneKind.Unknown => "unknown",
+        _ => "landline",
     };
-
 
     /// <summary>
     /// Normalises what people type: <c>0171 2345678</c>, <c>0171/234 56 78</c>, <c>(0171) 2345678</c>,
     /// <c>+49 (0)171 2345678</c>, <c>0049 171 2345678</c>, <c>+43 664 1234567</c>. A number starting with a
-    /// single 0 is national and takes <paramref name="defaultCountryCode"/>. Returns null for anything that
-    /// is not a dialable number (letters, too few or too many digits, no leading 0 or +).
+    /// single 0 is national and takes <paramref name="defaultCountryCode"/> (a calling code such as <c>49</c>).
+    /// Returns null for anything that is not a dialable number. libphonenumber parses and classifies; a small
+    /// pre-check first refuses what it would let through: letters (vanity numbers, <c>ext.</c>), and a number
+    /// without a leading <c>0</c>, <c>00</c> or <c>+</c>.
     /// </summary>
     public static PhoneNumber? Parse(string? text, string defaultCountryCode)
     {
+        var dialled = PreCheck(text);
+        if (dialled is null) return null;
+        var region = int.TryParse(defaultCountryCode, out var code) ? Util.GetRegionCodeForCountryCode(code) : "ZZ";
+        PhoneNumbers.PhoneNumber number;
+        try
+        {
+            number = Util.Parse(dialled, dialled.StartsWith('+') ? "ZZ" : region);
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
+        // Only numbers the country's plan allows: a wrong digit count or an unassigned range is refused at import.
+        if (number.HasExtension || !Util.IsValidNumber(number)) return null;
+        return new PhoneNumber(Util.Format(number, PhoneNumberFormat.E164), KindOf(Util.GetNumberType(number)));
+    }
+
+    /// <summary>
+    /// Digits with a leading <c>+</c> (from <c>+</c> or <c>00</c>) or a national number starting with <c>0</c>;
+    /// null for letters, stray symbols, a second <c>+</c>, or no prefix at all. <c>(0)</c> after an international
+    /// prefix is the trunk prefix people write but do not dial; <c>+49 0171…</c> loses the stray trunk zero
+    /// (Italy dials its leading zero, so not there).
+    /// </summary>
+    static string? PreCheck(string? text)
+    {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        var digits = new System.Text.StringBuilder(text.Length);
+        var trimmed = text.Trim().Replace("(0)", "", StringComparison.Ordinal);
+        var digits = new System.Text.StringBuilder(trimmed.Length);
         var plus = false;
-        var trimmed = text.Trim();
-        // "(0)" after an international prefix is the national trunk prefix people write but do not dial.
-        trimmed = trimmed.Replace("(0)", "", StringComparison.Ordinal);
         for (var i = 0; i < trimmed.Length; i++)
         {
             var c = trimmed[i];
@@ -61,65 +92,28 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
             else return null;
         }
         var d = digits.ToString();
-        string international;
-        if (plus) international = d;
-        else if (d.StartsWith("00", StringComparison.Ordinal)) international = d[2..];
-        else if (d.StartsWith('0')) international = defaultCountryCode + d[1..];
-        else return null;
-
-        if (international.Length < 5 || international.StartsWith('0')) return null;
-        var country = CountryOf(international);
-        var national = international[country.Code.Length..];
-        // "+49 0171 ..." keeps the trunk zero by mistake; drop it. Italy is the exception that dials it.
-        if (national.StartsWith('0') && country.Code != "39") national = national[1..];
-        if (national.Length < country.MinNational || national.Length > country.MaxNational) return null;
-        if (country.Code.Length + national.Length > 15) return null;
-        return new PhoneNumber("+" + country.Code + national, country.Classify(national));
+        if (!plus)
+        {
+            if (d.StartsWith("00", StringComparison.Ordinal)) d = d[2..];
+            else return d.StartsWith('0') && d.Length > 1 ? d : null;
+        }
+        if (d.Length < 5 || d.StartsWith('0')) return null;
+        return "+" + d;
     }
 
-    sealed record Country(string Code, int MinNational, int MaxNational, Func<string, PhoneKind> Classify);
-
-    static PhoneKind MobileIf(bool isMobile) => isMobile ? PhoneKind.Mobile : PhoneKind.Landline;
-
-    static readonly HashSet<string> PolishMobile = ["45", "50", "51", "53", "57", "60", "66", "69", "72", "73", "78", "79", "88"];
-
-    // Mobile ranges of Germany and of the countries most German offices hear from. Other countries are
-    // accepted by length and classed Unknown: an SMS is tried, and Twilio's 21614 tells us if it was a landline.
-    static readonly Country[] Known =
-    [
-        new("49", 6, 13, n => MobileIf(n.StartsWith("15") || n.StartsWith("16") || n.StartsWith("17"))),
-        new("43", 4, 13, n => MobileIf(n.Length >= 10 && n[0] == '6' && n[1] is '5' or '6' or '7' or '8' or '9')),
-        new("41", 9, 9, n => MobileIf(n.StartsWith("7") && n[1] is '5' or '6' or '7' or '8' or '9')),
-        new("31", 9, 9, n => MobileIf(n.StartsWith("6") && !n.StartsWith("66"))),
-        new("33", 9, 9, n => MobileIf(n[0] is '6' or '7')),
-        new("39", 6, 11, n => MobileIf(n.StartsWith('3'))),
-        new("44", 9, 10, n => MobileIf(n.StartsWith("7") && !n.StartsWith("70") && !n.StartsWith("76"))),
-        new("48", 9, 9, n => MobileIf(PolishMobile.Contains(n[..2]))),
-        new("90", 10, 10, n => MobileIf(n.StartsWith("5"))),
-        new("34", 9, 9, n => MobileIf(n[0] is '6' or '7')),
-        new("32", 8, 9, n => MobileIf(n.Length == 9 && n.StartsWith("4"))),
-        new("45", 8, 8, _ => PhoneKind.Unknown),
-        new("1", 10, 10, _ => PhoneKind.Unknown),
-    ];
-
-    static Country CountryOf(string international)
+    static PhoneKind KindOf(PhoneNumberType type) => type switch
     {
-        foreach (var c in Known)
-            if (international.StartsWith(c.Code, StringComparison.Ordinal)) return c;
-        var length = CountryCodeLength(international);
-        return new Country(international[..Math.Min(length, international.Length)], 4, 14 - length, _ => PhoneKind.Unknown);
-    }
-
-    // Country codes by first digit: 1 and 7 are one digit; 2x, 3x, 4x, 5x, 6x, 8x, 9x are two or three
-    // digits. The two-digit ones listed here; everything else in those zones is three digits.
-    static readonly HashSet<string> TwoDigitCodes =
-    [
-        "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
-        "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66",
-        "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
-    ];
-
-    /// <summary>How many leading digits of an international number (without +) are its country code.</summary>
-    internal static int CountryCodeLength(string international) =>
-        international[0] is '1' or '7' ? 1 : TwoDigitCodes.Contains(international[..2]) ? 2 : 3;
+        PhoneNumberType.MOBILE => PhoneKind.Mobile,
+        PhoneNumberType.FIXED_LINE => PhoneKind.FixedLine,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE => PhoneKind.FixedLineOrMobile,
+        PhoneNumberType.TOLL_FREE => PhoneKind.TollFree,
+        PhoneNumberType.PREMIUM_RATE => PhoneKind.PremiumRate,
+        PhoneNumberType.SHARED_COST => PhoneKind.SharedCost,
+        PhoneNumberType.VOIP => PhoneKind.Voip,
+        PhoneNumberType.PERSONAL_NUMBER => PhoneKind.PersonalNumber,
+        PhoneNumberType.PAGER => PhoneKind.Pager,
+        PhoneNumberType.UAN => PhoneKind.Uan,
+        PhoneNumberType.VOICEMAIL => PhoneKind.Voicemail,
+        _ => PhoneKind.Unknown,
+    };
 }

@@ -18,13 +18,24 @@ public sealed class DatabaseOptions
     /// <summary>Where the default SQLite file lives when no connection string is configured.</summary>
     public const string DefaultSqliteConnectionString = "Data Source=data/rebooking.db";
 
-    public DatabaseProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
+    /// <summary>The provider; an unknown name (refused at start by validation) throws.</summary>
+    public DatabaseProvider ParsedProvider => TryParseProvider(Provider, out var provider)
+        ? provider
+        : throw new InvalidOperationException($"Database:Provider '{Provider}' is not supported; use 'sqlite' or 'sqlserver'.");
+
+    /// <summary>Provider names are case-insensitive: <c>sqlite</c> (or empty), <c>sqlserver</c> or <c>mssql</c>.</summary>
+    public static bool TryParseProvider(string? name, out DatabaseProvider provider)
     {
-        "sqlite" or "" => DatabaseProvider.Sqlite,
-        "sqlserver" or "mssql" => DatabaseProvider.SqlServer,
-        var other => throw new InvalidOperationException(
-            $"Database:Provider '{other}' is not supported; use 'sqlite' or 'sqlserver'."),
-    };
+        switch (name?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "sqlite": provider = DatabaseProvider.Sqlite; return true;
+            case "sqlserver" or "mssql": provider = DatabaseProvider.SqlServer; return true;
+            default: provider = DatabaseProvider.Sqlite; return false;
+        }
+    }
+
+    /// <summary>As <see cref="ParsedProvider"/>, but an unknown name counts as SQLite: for registration, before validation stops the process.</summary>
+    public DatabaseProvider ProviderOrDefault => TryParseProvider(Provider, out var provider) ? provider : DatabaseProvider.Sqlite;
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class DatabaseTooNewException(int databaseVersion, int codeVersion
 /// (BEGIN IMMEDIATE), on SQL Server an exclusive application lock (<c>sp_getapplock</c>); the loser of the
 /// race waits, then finds nothing left to do. Refuses to run against a database newer than the code.
 /// </summary>
-public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
+public sealed partial class Migrator(Db db, ILogger<Migrator> logger, TimeProvider clock)
 {
     public static IReadOnlyList<Migration> Load(DatabaseProvider provider)
     {
@@ -73,13 +73,13 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         // inside a transaction.
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         await using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: false);
-        await connection.ExecuteAsync(VersionsTableSqlite, transaction: transaction);
+        await connection.ExecuteAsync(VersionsTable.Sqlite, transaction: transaction);
         var current = await CurrentVersionAsync(connection, transaction);
         var pending = Pending(migrations, current);
         foreach (var migration in pending)
         {
             await connection.ExecuteAsync(migration.Script, transaction: transaction);
-            await connection.ExecuteAsync(RecordVersion, new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow }, transaction);
+            await connection.ExecuteAsync(RecordVersion, new { migration.Version, migration.Name, AppliedAt = clock.GetUtcNow() }, transaction);
         }
         await transaction.CommitAsync(ct);
         return pending.Count;
@@ -94,7 +94,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         if (lockResult < 0) throw new TimeoutException("Could not take the migration lock within 2 minutes.");
         try
         {
-            await connection.ExecuteAsync(VersionsTableSqlServer);
+            await connection.ExecuteAsync(VersionsTable.SqlServer);
             var current = await CurrentVersionAsync(connection, null);
             var pending = Pending(migrations, current);
             foreach (var migration in pending)
@@ -102,7 +102,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 foreach (var batch in SplitBatches(migration.Script))
                     await connection.ExecuteAsync(batch, transaction: transaction, commandTimeout: 600);
-                await connection.ExecuteAsync(RecordVersion, new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow }, transaction);
+                await connection.ExecuteAsync(RecordVersion, new { migration.Version, migration.Name, AppliedAt = clock.GetUtcNow() }, transaction);
                 await transaction.CommitAsync(ct);
             }
             return pending.Count;
@@ -130,22 +130,22 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
     internal static IEnumerable<string> SplitBatches(string script) =>
         GoLine().Split(script).Select(b => b.Trim()).Where(b => b.Length > 0);
 
-    const string VersionsTableSqlite = """
+    static readonly DialectSql VersionsTable = new(
+        Sqlite: """
         CREATE TABLE IF NOT EXISTS schema_versions (
             version    INTEGER NOT NULL CONSTRAINT pk_schema_versions PRIMARY KEY,
             name       TEXT    NOT NULL,
             applied_at TEXT    NOT NULL
         );
-        """;
-
-    const string VersionsTableSqlServer = """
+        """,
+        SqlServer: """
         IF OBJECT_ID(N'dbo.schema_versions', N'U') IS NULL
         CREATE TABLE dbo.schema_versions (
             version    int           NOT NULL CONSTRAINT pk_schema_versions PRIMARY KEY,
             name       nvarchar(200) NOT NULL,
             applied_at datetime2(7)  NOT NULL
         );
-        """;
+        """);
 
     static readonly DialectSql VersionsTableExists = new(
         Sqlite: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'",

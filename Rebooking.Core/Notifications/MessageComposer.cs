@@ -89,7 +89,8 @@ public static class MessageComposer
         return compose("").Replace("  ", " ");
     }
 
-    public static OutgoingMessage Email(string to, MessageFacts facts)
+    /// <param name="composedAt">When the message is made (the .ics DTSTAMP), from the caller's TimeProvider.</param>
+    public static OutgoingMessage Email(string to, MessageFacts facts, DateTimeOffset composedAt)
     {
         var culture = CultureFor(facts.Language);
         var format = CultureInfo.GetCultureInfo(T("Culture", culture));
@@ -120,7 +121,7 @@ public static class MessageComposer
                 paragraphs.Add(string.Format(format, T("EmailConfirmationText", culture), dateLong, time, facts.ServiceName, place));
                 paragraphs.Add(T("EmailDetailsLink", culture) + "\n" + facts.Link);
                 paragraphs.Add(T("EmailChangeHint", culture));
-                calendar = Calendar(facts, culture, format, place);
+                calendar = Calendar(facts, culture, format, place, composedAt);
                 break;
         }
         if (!string.IsNullOrWhiteSpace(facts.TenantPhone)) paragraphs.Add(string.Format(format, T("EmailContact", culture), facts.TenantPhone));
@@ -145,14 +146,14 @@ public static class MessageComposer
         return html.Append("</body></html>").ToString();
     }
 
-    static CalendarFile Calendar(MessageFacts facts, CultureInfo culture, CultureInfo format, string place)
+    static CalendarFile Calendar(MessageFacts facts, CultureInfo culture, CultureInfo format, string place, DateTimeOffset composedAt)
     {
         static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         static string Escape(string s) => s.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\n", "\\n");
         var lines = new[]
         {
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Rebooking//Buergerbuero//DE", "METHOD:PUBLISH", "BEGIN:VEVENT",
-            $"UID:{facts.BookingRef}@rebooking", $"SEQUENCE:{facts.Sequence.ToString(CultureInfo.InvariantCulture)}", $"DTSTAMP:{Utc(DateTimeOffset.UtcNow)}", $"DTSTART:{Utc(facts.Start)}", $"DTEND:{Utc(facts.End)}",
+            $"UID:{facts.BookingRef}@rebooking", $"SEQUENCE:{facts.Sequence.ToString(CultureInfo.InvariantCulture)}", $"DTSTAMP:{Utc(composedAt)}", $"DTSTART:{Utc(facts.Start)}", $"DTEND:{Utc(facts.End)}",
             $"SUMMARY:{Escape(string.Format(format, T("CalendarSummary", culture), facts.ServiceName))}",
             $"LOCATION:{Escape(place)}", $"DESCRIPTION:{Escape(facts.Link)}", "END:VEVENT", "END:VCALENDAR",
         };

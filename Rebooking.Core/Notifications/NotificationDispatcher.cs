@@ -39,8 +39,8 @@ public sealed class NotificationDispatcher(
     readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
     readonly NotificationOptions options = options.Value;
     readonly RebookingOptions links = rebooking.Value;
-    readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond, TimeProvider.System) : null;
-    readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond, TimeProvider.System) : null;
+    readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond) : null;
+    readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond) : null;
 
     readonly SemaphoreSlim running = new(1, 1);
     int requested;
@@ -153,7 +153,7 @@ public sealed class NotificationDispatcher(
             }
             var token = RebookingLinks.NewToken();
             var facts = Facts(message, RebookingLinks.Url(links, token));
-            var outgoing = (channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts)) with
+            var outgoing = (channel.Name == "sms" ? MessageComposer.Sms(to!, facts) : MessageComposer.Email(to!, facts, clock.GetUtcNow())) with
             {
                 Reference = $"n{message.Id}",
             };

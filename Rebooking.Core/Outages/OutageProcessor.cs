@@ -8,13 +8,6 @@ using Rebooking.Operations;
 
 namespace Rebooking.Outages;
 
-/// <summary>The name a worker process leases work under; unique per process start.</summary>
-public sealed record WorkerIdentity(string Name)
-{
-    public static WorkerIdentity ForThisProcess() =>
-        new($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}");
-}
-
 /// <summary>
 /// Brings outages in line with their definition. An outage whose desired version is ahead of its synced
 /// version is claimed under a lease; then, one transaction at a time:

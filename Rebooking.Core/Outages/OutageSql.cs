@@ -278,7 +278,7 @@ internal static class OutageSql
                SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END) AS Delivered,
                SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END) AS Unreachable,
                SUM(CASE WHEN a.contact = 'pending' THEN 1 ELSE 0 END) AS Pending,
-               SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END) AS Open,
+               SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END) AS "Open",
                SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END) AS Rebooked,
                SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END) AS Declined,
                SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END) AS Reinstated

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,7 +11,7 @@ namespace Rebooking.Rebookings;
 /// </summary>
 public static class RebookingLinks
 {
-    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+    public static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
 

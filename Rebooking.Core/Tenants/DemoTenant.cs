@@ -42,7 +42,8 @@ public sealed class DemoTenant(TenantStore tenants, SlotImport slots, BookingImp
         return day;
     }
 
-    public async Task SeedAsync(CancellationToken ct = default)
+    /// <summary>Seeds the demo tenant and returns the demo day (the next working day, local), which holds its bookings.</summary>
+    public async Task<DateOnly> SeedAsync(CancellationToken ct = default)
     {
         await tenants.PutAsync(Slug, MasterData, "demo-seed", ct);
         var tenant = (await tenants.GetAsync(Slug, ct))!;
@@ -85,12 +86,14 @@ public sealed class DemoTenant(TenantStore tenants, SlotImport slots, BookingImp
                 ("language", random.Next(10) == 0 ? "en" : "de")));
         }
         await bookings.ImportAsync(tenant, bookingRows, ct);
+        return demoDay;
     }
 
     // 50% mobile only, 12% mobile and email, 15% email only, 13% landline only, 10% no contact at all.
     static (string? Phone, string? Email) ContactFor(int i, string name, Random random)
     {
-        var mobile = $"01{random.Next(5, 8)}{random.Next(0, 10)} {random.Next(1000000, 9999999)}";
+        // 017x numbers with 10 digits after the 0: valid wherever libphonenumber checks them (015x needs 11, 016x only 0160/2/3).
+        var mobile = $"017{random.Next(5, 8)}{random.Next(0, 10)} {random.Next(100000, 999999)}";
         var landline = $"02305 {random.Next(10000, 99999)}";
         var email = $"{name.ToLowerInvariant().Replace(' ', '.').Replace("ä", "ae").Replace("ö", "oe").Replace("ü", "ue").Replace("ß", "ss")}{i}@example.org";
         return (i % 100) switch

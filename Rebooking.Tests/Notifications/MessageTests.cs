@@ -73,18 +73,20 @@ public sealed partial class MessageTests
         await using var sink = await SmtpSink.StartAsync();
         var channel = new SmtpEmailChannel(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, From = "termine@velbert.de", StartTls = false });
 
-        var outcome = await channel.SendAsync(MessageComposer.Email("erika@example.org", Facts(NotificationKind.Confirmation, "de", "Gemeinde Bösel")), null, CancellationToken.None);
+        var outcome = await channel.SendAsync(MessageComposer.Email("erika@example.org", Facts(NotificationKind.Confirmation, "de", "Gemeinde Bösel"), DateTimeOffset.Parse("2021-05-06T07:30:00+02:00")), null, CancellationToken.None);
 
         Assert.That(outcome.Status, Is.EqualTo(SendStatus.Accepted));
         var raw = sink.Messages().Single();
         var lines = raw.Replace("\r", "").Split('\n');
         var subjectLines = lines.SkipWhile(l => !l.StartsWith("Subject:")).Take(1)
             .Concat(lines.SkipWhile(l => !l.StartsWith("Subject:")).Skip(1).TakeWhile(l => l.StartsWith(' ') || l.StartsWith('\t')));
-        var header = string.Concat(subjectLines.Select(l => l.Trim()))["Subject:".Length..];
+        var header = string.Join(" ", subjectLines.Select(l => l.Trim()))["Subject:".Length..];
         Assert.That(EncodedWord().IsMatch(header), Is.True, "a non-ASCII subject travels as UTF-8 encoded words: " + header);
-        var subject = string.Concat(EncodedWord().Matches(header).Select(m => m.Groups[1].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
+        // RFC 2047: plain words may stand between encoded ones (MailKit encodes only the words that need it);
+        // white space between two adjacent encoded words is not part of the text.
+        var subject = EncodedWord().Replace(Regex.Replace(header.Trim(), @"\?=\s+=\?", "?==?"), m => m.Groups[1].Value.Equals("B", StringComparison.OrdinalIgnoreCase)
             ? Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[2].Value))
-            : Encoding.UTF8.GetString(QuotedPrintable(m.Groups[2].Value))));
+            : Encoding.UTF8.GetString(QuotedPrintable(m.Groups[2].Value)));
         Assert.That(subject, Is.EqualTo("Ihr neuer Termin am 11.05.2021 - Gemeinde Bösel"));
         Assert.That(raw, Does.Contain("multipart/alternative"));
         Assert.That(Regex.Matches(raw, "text/plain").Count, Is.EqualTo(1), "the text travels once");
@@ -95,7 +97,24 @@ public sealed partial class MessageTests
         var calendarPart = raw[raw.IndexOf("text/calendar", StringComparison.Ordinal)..];
         var base64 = string.Concat(calendarPart.Split('\n').SkipWhile(l => l.Trim().Length > 0).Skip(1).TakeWhile(l => !l.StartsWith("--")).Select(l => l.Trim()));
         var ics = Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        Assert.That(ics, Does.Contain("DTSTAMP:20210506T053000Z"), "stamped with the caller's clock");
         Assert.That(ics, Does.Contain("DTSTART:20210511T071500Z").And.Contain("LOCATION:Servicebüro Mitte\\, Thomasstraße 1\\, 42551 Velbert"));
+    }
+
+    [Test]
+    public async Task Email_SentTwiceThroughThePool_CarriesTheSameMessageIdBothTimes()
+    {
+        await using var sink = await SmtpSink.StartAsync();
+        await using var channel = new SmtpEmailChannel(new SmtpOptions { Host = "127.0.0.1", Port = sink.Port, From = "termine@velbert.de", StartTls = false, PoolSize = 1 });
+        var message = MessageComposer.Email("erika@example.org", Facts(NotificationKind.Cancellation, "de"), DateTimeOffset.Parse("2021-05-06T07:30:00+02:00"))
+            with { Reference = "n42" };
+
+        var first = await channel.SendAsync(message, null, CancellationToken.None);
+        var second = await channel.SendAsync(message, null, CancellationToken.None);
+
+        Assert.That(new[] { first.Status, second.Status }, Is.All.EqualTo(SendStatus.Accepted));
+        var ids = sink.Messages().Select(m => Regex.Match(m, @"^Message-Id:\s*(\S+)", RegexOptions.Multiline | RegexOptions.IgnoreCase).Groups[1].Value.Trim()).ToList();
+        Assert.That(ids, Is.EqualTo(new[] { "<n42.rebooking@velbert.de>", "<n42.rebooking@velbert.de>" }));
     }
 
     static byte[] QuotedPrintable(string text)

@@ -26,11 +26,13 @@ public sealed class TwilioSignatureTests
     }
 
     [Test]
-    public void PublishedVectors_AreReproduced()
+    public void PublishedVectors_AreReproducedIndependently_AndAcceptedByTheValidator()
     {
-        Assert.That(TwilioSignature.Compute("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", PublishedParams), Is.EqualTo("0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
-        Assert.That(TwilioSignature.Compute("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", PublishedParams), Is.EqualTo("EpDEmp1PyjDYp77YxYU3GILBWzE="));
         Assert.That(Independent("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", PublishedParams), Is.EqualTo("0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+        Assert.That(Independent("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", PublishedParams), Is.EqualTo("EpDEmp1PyjDYp77YxYU3GILBWzE="));
+        Assert.That(TwilioSignature.IsValid("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", PublishedParams, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="), Is.True);
+        Assert.That(TwilioSignature.IsValid("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", PublishedParams, ""), Is.False,
+            "the SDK's validator throws on an empty signature; ours answers false");
     }
 
     [Test]

@@ -181,9 +181,9 @@ public sealed class OutageLifecycleTests
         Assert.That(await app.AffectedRefsAsync(outage), Has.Count.EqualTo(10));
 
         var roller = app.Services.GetService(typeof(Rebooking.Outages.OutageRoller)) as Rebooking.Outages.OutageRoller;
-        app.Clock.Set(DateTimeOffset.Parse("2021-05-06T15:59:00+02:00"));
+        app.Clock.SetUtcNow(DateTimeOffset.Parse("2021-05-06T15:59:00+02:00"));
         Assert.That(await roller!.RollAsync(), Is.Zero);
-        app.Clock.Set(DateTimeOffset.Parse("2021-05-06T16:00:00+02:00"));
+        app.Clock.SetUtcNow(DateTimeOffset.Parse("2021-05-06T16:00:00+02:00"));
         Assert.That(await roller.RollAsync(), Is.EqualTo(1));
         Assert.That(await roller.RollAsync(), Is.Zero, "rolling is idempotent");
         await app.ProcessAsync();

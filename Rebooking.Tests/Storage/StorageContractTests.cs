@@ -133,7 +133,7 @@ public sealed class StorageContractTests(DatabaseProvider provider)
     public async Task Migrate_ThreeProcessesStartingAtOnce_ApplyEachScriptExactlyOnce()
     {
         // Separate Db instances = separate connection pools, as an Api and two Workers would have.
-        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => new Migrator(database.Db(), NullLogger<Migrator>.Instance).MigrateAsync())).ToArray();
+        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => new Migrator(database.Db(), NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync())).ToArray();
         var applied = await Task.WhenAll(runs);
 
         Assert.That(applied.Sum(), Is.EqualTo(Migrator.Load(provider).Count));

@@ -97,6 +97,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
                 ["sid"] = sid, ["status"] = "queued", ["to"] = to, ["from"] = From, ["body"] = body, ["num_segments"] = "1",
                 ["date_created"] = DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
             }, statusCode: 201);
+        if (reply.NotJson) return Results.Text("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: reply.Status);
         if (reply.RetryAfter is { } retry) http.Response.Headers.RetryAfter = ((int)retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         return Results.Json(new { code = reply.Code, message = "scripted error", more_info = "https://www.twilio.com/docs/errors/" + reply.Code, status = reply.Status },
             statusCode: reply.Status);
@@ -112,7 +113,13 @@ public sealed partial class FakeTwilio : IAsyncDisposable
             ["sid"] = m.Key, ["to"] = m.Value.To, ["body"] = m.Value.Body, ["status"] = "sent",
             ["date_created"] = m.Value.Created.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
         }).ToList();
-        return Results.Json(new { messages });
+        // Twilio's v2010 page: the SDK reads "messages", "uri", "page_size" and "next_page_uri" (null: no more pages).
+        var uri = http.Request.Path + http.Request.QueryString;
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = messages, ["uri"] = uri.ToString(), ["first_page_uri"] = uri.ToString(), ["next_page_uri"] = null,
+            ["previous_page_uri"] = null, ["page"] = 0, ["page_size"] = 50, ["start"] = 0, ["end"] = Math.Max(0, messages.Count - 1),
+        });
     }
 
     void Check(bool ok, string what)
@@ -125,8 +132,10 @@ public sealed partial class FakeTwilio : IAsyncDisposable
     [GeneratedRegex(@"^\+[1-9]\d{6,14}$")]
     private static partial Regex E164();
 
-    public sealed record Reply(int Status, int? Code = null, TimeSpan? RetryAfter = null, bool CreateAnyway = false, TimeSpan Stall = default)
+    public sealed record Reply(int Status, int? Code = null, TimeSpan? RetryAfter = null, bool CreateAnyway = false, TimeSpan Stall = default, bool NotJson = false)
     {
+        /// <summary>A proxy's HTML error page: the SDK cannot read it and reports code 0, status 0.</summary>
+        public static Reply GatewayErrorPage(bool createdAnyway) => new(502, CreateAnyway: createdAnyway, NotJson: true);
         public static Reply Created() => new(201);
         public static Reply TooManyRequests(int retryAfterSeconds) => new(429, 20429, TimeSpan.FromSeconds(retryAfterSeconds));
         public static Reply ServerError(bool createdAnyway) => new(500, 20500, CreateAnyway: createdAnyway);

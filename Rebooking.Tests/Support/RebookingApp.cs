@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -20,7 +21,7 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
     readonly Dictionary<string, string?> settings;
     readonly Action<IServiceCollection>? services;
 
-    RebookingApp(TestDatabase database, ManualClock clock, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    RebookingApp(TestDatabase database, FakeTimeProvider clock, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Database = database;
         Clock = clock;
@@ -32,7 +33,8 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
 
     /// <summary>Every log line the app wrote, with its scopes, as an operator's log shipper would see it.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
-    public ManualClock Clock { get; }
+    /// <summary>The app's clock: moves only when the test moves it (timers and timestamps too).</summary>
+    public FakeTimeProvider Clock { get; }
 
     /// <summary>
     /// With <paramref name="kestrel"/> the app listens on a real loopback port (<see cref="BaseUrl"/>), for a browser;
@@ -53,7 +55,7 @@ public sealed class RebookingApp : WebApplicationFactory<Program>
             ["Worker:InProcess"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var app = new RebookingApp(database, new ManualClock(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all, services);
+        var app = new RebookingApp(database, new FakeTimeProvider(now ?? new DateTimeOffset(2021, 5, 5, 10, 0, 0, TimeSpan.Zero)), all, services);
         if (kestrel) app.UseKestrel(0);
         app.StartServer(); // start now, so migrations and the bootstrap key exist before the first request
         return app;

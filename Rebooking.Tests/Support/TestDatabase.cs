@@ -60,7 +60,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public Db Db() => new(Provider, ConnectionString);
 
-    public Migrator Migrator() => new(Db(), NullLogger<Migrator>.Instance);
+    public Migrator Migrator() => new(Db(), NullLogger<Migrator>.Instance, TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {
