@@ -29,7 +29,7 @@ internal static class IntegrationScenario
         try
         {
             var db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "integration.db")}");
-            await new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync();
+            await new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync();
             await BenchmarkData.SeedAsync(db, 1, "bench");
             using var receiver = Receiver.Start(TimeSpan.FromMilliseconds(20));
             var options = new WebhookOptions { AllowLoopback = true };

@@ -33,6 +33,19 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
         }
     }
 
+    /// <summary>How many leading digits of an international number (digits only, without <c>+</c>) are its country code.</summary>
+    internal static int CountryCodeLength(string international)
+    {
+        try
+        {
+            return Util.Parse("+" + international, "ZZ").CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        }
+        catch (NumberParseException)
+        {
+            return Math.Min(2, international.Length);
+        }
+    }
+
     /// <summary>
     /// The stored kind (<c>bookings.phone_kind</c>): what the dispatcher needs to know. <c>mobile</c>; <c>unknown</c>
     /// where an SMS is worth a try; <c>landline</c> for every number that takes no SMS.

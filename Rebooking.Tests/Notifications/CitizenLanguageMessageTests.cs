@@ -64,6 +64,9 @@ public sealed class CitizenLanguageMessageTests
         Assert.That(sms.Text, Does.Not.Contain("Ayşe").And.Not.Contain("Personalausweis"), "no name, no service in an SMS");
     }
 
+    /// <summary>When the messages are composed: the .ics DTSTAMP; any fixed instant.</summary>
+    static readonly DateTimeOffset Composed = new(2021, 5, 6, 5, 0, 0, TimeSpan.Zero);
+
     [Test]
     public void AShortPublicMessage_IsCarriedWhole_InEveryLanguage()
     {
@@ -94,7 +97,7 @@ public sealed class CitizenLanguageMessageTests
     public void TheSms_AndTheEmail_AreInTheBookingsLanguage(string language, string phrase, string greeting)
     {
         var sms = MessageComposer.Sms("+491712345678", Facts(NotificationKind.Cancellation, language, "x", typical: true));
-        var email = MessageComposer.Email("a@example.org", Facts(NotificationKind.Cancellation, language, "x", typical: true));
+        var email = MessageComposer.Email("a@example.org", Facts(NotificationKind.Cancellation, language, "x", typical: true), Composed);
         Assert.That(sms.Text, Does.Contain(phrase));
         Assert.That(email.Text, Does.StartWith(greeting).And.Contain(phrase));
         Assert.That(email.Html, Does.Contain($"lang=\"{language}\" dir=\"{(language == "ar" ? "rtl" : "ltr")}\""));
@@ -110,8 +113,8 @@ public sealed class CitizenLanguageMessageTests
     [Test]
     public void TheCalendarFileOfAChange_HasTheSameUid_AndAHigherSequence()
     {
-        var first = MessageComposer.Email("a@example.org", Facts(NotificationKind.Confirmation, "tr", null, sequence: 0)).Calendar!.Content;
-        var changed = MessageComposer.Email("a@example.org", Facts(NotificationKind.Confirmation, "tr", null, sequence: 1)).Calendar!.Content;
+        var first = MessageComposer.Email("a@example.org", Facts(NotificationKind.Confirmation, "tr", null, sequence: 0), Composed).Calendar!.Content;
+        var changed = MessageComposer.Email("a@example.org", Facts(NotificationKind.Confirmation, "tr", null, sequence: 1), Composed).Calendar!.Content;
         static string Line(string ics, string name) => ics.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal));
         Assert.That(Line(changed, "UID"), Is.EqualTo(Line(first, "UID")).And.EqualTo("UID:CR-4711-R9@rebooking"));
         Assert.That(Line(first, "SEQUENCE"), Is.EqualTo("SEQUENCE:0"));
