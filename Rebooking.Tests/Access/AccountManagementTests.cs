@@ -79,7 +79,7 @@ public sealed partial class AccountManagementTests
         Assert.That(after.Headers.Location?.ToString(), Does.Contain("/staff/login"));
         var refused = await new ConsoleSession(ConsoleSession.NewClient(app)).SignInAttemptAsync("neu@velbert.example", NewPassword);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That(await Html(refused), Does.Contain("E-Mail-Adresse oder Passwort ist falsch."));
+        Assert.That(await Html(refused), Does.Contain("E-Mail-Adresse oder Passwort ist falsch"), "a disabled account is refused like an unknown one");
 
         // Enable: the own password works again.
         await admin.PostFormAsync("/staff/accounts", $"/staff/accounts/{id}/enable");
