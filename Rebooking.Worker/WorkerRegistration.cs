@@ -31,10 +31,6 @@ public static class WorkerRegistration
         var (sqlServer, worker) = AddJobStorage(builder, hostsServer: true);
         var services = builder.Services;
 
-        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
-            .ValidateOnStart();
-
         // Registered by us, so start-up validation catches a broken constructor.
         services.AddTransient<ConvergeOutageJob>();
         services.AddTransient<DispatchNotificationsJob>();
@@ -79,7 +75,8 @@ public static class WorkerRegistration
         var services = builder.Services;
         services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
             .Validate(o => o.JobThreads is >= 1 and <= 64, "Worker:JobThreads must be between 1 and 64.")
-            .Validate(o => (o.SweepInterval ?? o.PollInterval ?? TimeSpan.FromSeconds(1)) > TimeSpan.Zero, "Worker:SweepInterval must be positive.")
+            .Validate(o => o.SweepInterval is null || o.SweepInterval > TimeSpan.Zero, "Worker:SweepInterval must be a positive duration.")
+            .Validate(o => o.PollInterval is null || o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
             .ValidateOnStart();
 
         services.AddHangfire(config =>
