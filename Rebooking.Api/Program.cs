@@ -8,6 +8,7 @@ using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
+using Rebooking.Api.Voice;
 using Rebooking.Data;
 using Rebooking.Operations;
 using Rebooking.Worker;
@@ -49,6 +50,7 @@ app.UseAntiforgery();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapHealth();
 app.MapTwilioWebhooks();
+app.MapVoiceWebhooks();
 app.MapRebookPages();
 app.MapStatusPages();
 

@@ -11,6 +11,7 @@ using Rebooking.Rebookings;
 using Rebooking.Outages;
 using Rebooking.Tenants;
 using Rebooking.Tenants.Import;
+using Rebooking.Voice;
 
 namespace Rebooking;
 
@@ -49,6 +50,7 @@ public static class CoreRegistration
         services.AddSingleton<OutageRoller>();
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
+        builder.AddVoice();
         builder.AddRebookingTelemetry();
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();

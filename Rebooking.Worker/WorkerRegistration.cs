@@ -37,6 +37,7 @@ public static class WorkerRegistration
         builder.Services.AddTransient<RollOutagesJob>();
         builder.Services.AddTransient<DispatchNotificationsJob>();
         builder.Services.AddTransient<RetentionJob>();
+        builder.Services.AddTransient<PlaceVoiceCallsJob>();
 
         builder.Services.AddQuartz(q =>
         {
@@ -63,6 +64,9 @@ public static class WorkerRegistration
                 .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
             q.AddJob<DispatchNotificationsJob>(j => j.WithIdentity(DispatchNotificationsJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(DispatchNotificationsJob.Key).WithIdentity("dispatch-notifications-poll", "rebooking")
+                .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
+            q.AddJob<PlaceVoiceCallsJob>(j => j.WithIdentity(PlaceVoiceCallsJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(PlaceVoiceCallsJob.Key).WithIdentity("place-voice-calls-poll", "rebooking")
                 .WithSimpleSchedule(s => s.WithInterval(worker.PollInterval).RepeatForever()));
             q.AddJob<RollOutagesJob>(j => j.WithIdentity(RollOutagesJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(RollOutagesJob.Key).WithIdentity("roll-outages-minutely", "rebooking")

@@ -184,6 +184,36 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         return result;
     }
 
+    /// <summary>
+    /// A citizen on the phone pressed the key for <paramref name="slotId"/>: booked exactly as through the link (one
+    /// transaction, the slot's capacity guarded, the confirmation queued). Found by the affected booking the call is
+    /// about, never by a token.
+    /// </summary>
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookByPhoneAsync(
+        string tenantId, long affectedId, long slotId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected,
+            new { AffectedId = affectedId, TenantId = tenantId }, transaction);
+        if (booking is null) return (BookingOutcome.Unknown, null);
+        return await BookFoundAsync(connection, transaction, booking, slotId, ct);
+    }
+
+    /// <summary>A citizen on the phone wants no new appointment; as <see cref="DeclineAsync"/>, declining twice is harmless.</summary>
+    public async Task<BookingOutcome> DeclineByPhoneAsync(string tenantId, long affectedId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected,
+            new { AffectedId = affectedId, TenantId = tenantId }, transaction);
+        if (booking is null) return BookingOutcome.Unknown;
+        if (booking.Outcome is not ("open" or "declined")) return BookingOutcome.AlreadyDecided;
+        await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = clock.GetUtcNow() }, transaction);
+        await transaction.CommitAsync(ct);
+        return BookingOutcome.Declined;
+    }
+
     /// <summary>An affected booking of the tenant, for the hotline; null when there is none with that id.</summary>
     public async Task<LinkedBooking?> FindAffectedAsync(string tenantId, long affectedId, CancellationToken ct = default)
     {
