@@ -22,7 +22,7 @@ namespace Rebooking.Outages;
 /// booking has at most one affected row (unique index).
 /// </summary>
 public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOptions> options, WorkerIdentity worker, ILogger<OutageProcessor> logger,
-    RebookingMetrics? metrics = null)
+    RebookingMetrics? metrics = null, Voice.VoiceHandoff? voice = null)
 {
     readonly OutageOptions options = options.Value;
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
@@ -174,6 +174,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             await connection.ExecuteAsync(OutageSql.CancelBatchBookings, p, transaction);
             await connection.ExecuteAsync(db.Sql(OutageSql.ReleaseBatchSlots), p, transaction);
             if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueBatchCancellations, p, transaction);
+            if (outage.Notify && voice is not null) await voice.QueueLandlinesAsync(connection, transaction, p.Batch, null, now);
             lastStart = await connection.ExecuteScalarAsync<DateTimeOffset>(OutageSql.BatchLastStart, p, transaction);
             return claimed;
         }, ct);
@@ -182,8 +183,12 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
 
     // Catches up cancellations for bookings affected while notify was off.
     async Task<bool> QueueMissingCancellationsAsync(SyncDefinition outage, CancellationToken ct) =>
-        await UnderLeaseAsync(outage.Id, (connection, transaction, now) =>
-            connection.ExecuteAsync(OutageSql.QueueMissingCancellations, new { OutageId = outage.Id, Now = now }, transaction, commandTimeout: 120), ct) >= 0;
+        await UnderLeaseAsync(outage.Id, async (connection, transaction, now) =>
+        {
+            var queued = await connection.ExecuteAsync(OutageSql.QueueMissingCancellations, new { OutageId = outage.Id, Now = now }, transaction, commandTimeout: 120);
+            if (voice is not null) await voice.QueueLandlinesAsync(connection, transaction, null, outage.Id, now);
+            return queued;
+        }, ct) >= 0;
 
     sealed class Claim
     {

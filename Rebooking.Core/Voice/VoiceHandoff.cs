@@ -22,6 +22,19 @@ public sealed class VoiceHandoff(IOptions<VoiceOptions> options, VoiceCallerSetu
         Enabled && kind == "cancellation" && affectedId is not null && phone is not null
         && (phoneKind == "landline" || smsError == NotAMobile);
 
+    /// <summary>
+    /// In the outage's transaction: the landline-only citizens of batch <paramref name="batch"/> (or, with
+    /// <paramref name="outageId"/>, of the whole outage) are queued for a call and count as pending instead of
+    /// unreachable. Nothing when calls are off.
+    /// </summary>
+    public async Task QueueLandlinesAsync(DbConnection connection, DbTransaction transaction, Guid? batch, Guid? outageId, DateTimeOffset now)
+    {
+        if (!Enabled) return;
+        var p = new { Batch = batch, OutageId = outageId, Now = now };
+        if (await connection.ExecuteAsync(VoiceSql.QueueLandlines, p, transaction) > 0)
+            await connection.ExecuteAsync(VoiceSql.PendLandlines, p, transaction);
+    }
+
     /// <summary>Queues the call in the caller's transaction; a second hand-over of the same booking adds nothing.</summary>
     public Task QueueAsync(DbConnection connection, DbTransaction transaction, long affectedId, DateTimeOffset now) =>
         connection.ExecuteAsync(VoiceSql.QueueCancellation, new { AffectedId = affectedId, Now = now }, transaction);

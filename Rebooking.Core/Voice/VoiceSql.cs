@@ -24,6 +24,30 @@ public static class VoiceSql
         WHERE id = @Id AND lease_owner = @Owner AND status = 'calling' AND call_sid IS NULL
         """;
 
+    /// <summary>Affected rows an outage found no SMS or e-mail for, whose phone is a landline (filter on top of a scope).</summary>
+    const string LandlineOnly = """
+        a.contact = 'unreachable' AND a.unreachable_reason = 'no-contact' AND a.outcome = 'open'
+        AND EXISTS (SELECT 1 FROM bookings b WHERE b.id = a.booking_id AND b.phone_kind = 'landline')
+        """;
+
+    // The landline-only citizens of an outage batch (@Batch) or of a whole outage (@OutageId, after notify was turned on)
+    // get a call instead of staying unreachable; queued in the outage's transaction, soonest first.
+    public const string QueueLandlines = $"""
+        INSERT INTO voice_calls (tenant_id, affected_id, kind, dedupe_key, status, attempts, priority_at, due_at, created_at, updated_at)
+        SELECT a.tenant_id, a.id, 'cancellation', CONCAT('cancellation:', a.id), 'queued', 0, a.start_utc, @Now, @Now, @Now
+        FROM affected_bookings a
+        WHERE (a.batch = @Batch OR a.outage_id = @OutageId) AND {LandlineOnly}
+          AND NOT EXISTS (SELECT 1 FROM voice_calls c WHERE c.dedupe_key = CONCAT('cancellation:', a.id))
+        """;
+
+    // ...and they are pending again: someone is about to try to reach them.
+    public const string PendLandlines = """
+        UPDATE affected_bookings SET contact = 'pending', unreachable_reason = NULL, updated_at = @Now
+        WHERE (batch = @Batch OR outage_id = @OutageId)
+          AND contact = 'unreachable' AND unreachable_reason = 'no-contact' AND outcome = 'open'
+          AND EXISTS (SELECT 1 FROM voice_calls c WHERE c.affected_id = affected_bookings.id AND c.kind = 'cancellation' AND c.status = 'queued')
+        """;
+
     // A citizen who was reached by phone (a human listened or a message was left) and whose booking was reinstated
     // hears so by phone too; once per affected booking.
     public const string QueueReinstatements = """
