@@ -13,7 +13,9 @@ public sealed class VoiceCall
     public int Attempts { get; init; }
     /// <summary>Which of the offers the citizen is hearing (0: the first).</summary>
     public int OfferIndex { get; init; }
-    /// <summary>Menus in a row that got no key.</summary>
+    /// <summary>The slot the citizen last heard offered; key 1 books exactly this one.</summary>
+    public long? OfferedSlot { get; init; }
+    /// <summary>Menus that passed without a key during this call.</summary>
     public int Silences { get; init; }
     public string? CallSid { get; init; }
 }

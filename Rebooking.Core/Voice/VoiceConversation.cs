@@ -56,6 +56,7 @@ public sealed class VoiceConversation(
         if (call.Kind == "reinstatement") return VoiceScript.Reinstated(booking);
         if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
         var offers = await rebooking.OffersAsync(booking, ct);
+        await SetOfferAsync(callId, callSid, offers, call.OfferIndex, ct);
         return VoiceScript.Cancellation(booking, offers, call.OfferIndex, Url(callId, "gather"));
     }
 
@@ -68,41 +69,43 @@ public sealed class VoiceConversation(
         if (booking is null) return VoiceScript.HangUp();
         if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
         var offers = await rebooking.OffersAsync(booking, ct);
-        var gather = Url(callId, "gather");
         var index = call.OfferIndex;
         switch (digits)
         {
-            case "1" when index < offers.Count:
-                var (outcome, appointment) = await rebooking.BookByPhoneAsync(call.TenantId, call.AffectedId, offers[index].SlotId, ct);
+            case "1" when call.OfferedSlot is { } slot:
+                var (outcome, appointment) = await rebooking.BookByPhoneAsync(call.TenantId, call.AffectedId, slot, ct);
                 logger.LogInformation("Call {CallId}: key 1 came to {Outcome}", callId, outcome);
                 if (outcome == BookingOutcome.Booked) return VoiceScript.Booked(booking, appointment!);
                 if (outcome == BookingOutcome.SlotGone)
                 {
                     var fresh = await rebooking.OffersAsync(booking, ct);
-                    await SetOfferAsync(call, 0, ct);
-                    return VoiceScript.Menu(booking, fresh, 0, gather, "SlotGone");
+                    return await MenuAsync(call, booking, fresh, 0, "SlotGone", false, ct);
                 }
                 return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
             case "2":
-                await SetOfferAsync(call, index + 1, ct);
-                return VoiceScript.Menu(booking, offers, index + 1, gather, index + 1 < offers.Count ? "NextOffer" : null);
+                return await MenuAsync(call, booking, offers, index + 1, index + 1 < offers.Count ? "NextOffer" : null, false, ct);
             case "3":
                 var declined = await rebooking.DeclineByPhoneAsync(call.TenantId, call.AffectedId, ct);
                 logger.LogInformation("Call {CallId}: key 3 came to {Outcome}", callId, declined);
                 return VoiceScript.EndWithHotline(booking, declined == BookingOutcome.Declined ? "Declined" : "AlreadyDecided");
             case "9":
-                var again = index < offers.Count ? index : 0;
-                await SetOfferAsync(call, again, ct);
-                return VoiceScript.Menu(booking, offers, again, gather, intro: true);
+                return await MenuAsync(call, booking, offers, index < offers.Count ? index : 0, null, true, ct);
             case null or "":
                 await db.InTransactionAsync((connection, transaction) =>
                     connection.ExecuteAsync(VoiceSql.CountSilence, new { Id = callId, CallSid = callSid, Now = clock.GetUtcNow() }, transaction), ct);
                 return call.Silences + 1 >= 2
                     ? VoiceScript.EndWithHotline(booking, "NoInput")
-                    : VoiceScript.Menu(booking, offers, index, gather, "NoInputOnce");
+                    : await MenuAsync(call, booking, offers, index, "NoInputOnce", false, ct);
             default:
-                return VoiceScript.Menu(booking, offers, index, gather, "Invalid");
+                return await MenuAsync(call, booking, offers, index, "Invalid", false, ct);
         }
+    }
+
+    /// <summary>Reads the menu with offer <paramref name="index"/> and remembers which slot that was, for key 1.</summary>
+    async Task<string> MenuAsync(VoiceCall call, LinkedBooking booking, IReadOnlyList<Offer> offers, int index, string? lead, bool intro, CancellationToken ct)
+    {
+        await SetOfferAsync(call.Id, call.CallSid!, offers, index, ct);
+        return VoiceScript.Menu(booking, offers, index, Url(call.Id, "gather"), lead, intro);
     }
 
     /// <summary>
@@ -142,9 +145,11 @@ public sealed class VoiceConversation(
         logger.LogInformation("Call {CallId} attempt {Attempt} ended {Result}; {Next}", call.Id, call.Attempts, result, last ? "not reached by phone" : "retried later");
     }
 
-    Task SetOfferAsync(VoiceCall call, int index, CancellationToken ct) =>
-        db.InTransactionAsync((connection, transaction) =>
-            connection.ExecuteAsync(VoiceSql.SetOffer, new { call.Id, call.CallSid, OfferIndex = index, Now = clock.GetUtcNow() }, transaction), ct);
+    Task SetOfferAsync(long callId, string callSid, IReadOnlyList<Offer> offers, int index, CancellationToken ct) =>
+        db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(VoiceSql.SetOffer, new
+        {
+            Id = callId, CallSid = callSid, OfferIndex = index, OfferedSlot = index < offers.Count ? offers[index].SlotId : (long?)null, Now = clock.GetUtcNow(),
+        }, transaction), ct);
 
     async Task<VoiceCall?> FindAsync(long callId, string callSid, CancellationToken ct)
     {

@@ -99,7 +99,7 @@ public static class VoiceSql
 
     // The attempt starts: counted before Twilio is asked, so a crash never hides an attempt.
     public const string MarkCalling = """
-        UPDATE voice_calls SET status = 'calling', attempts = attempts + 1, call_sid = NULL, offer_index = 0, silences = 0,
+        UPDATE voice_calls SET status = 'calling', attempts = attempts + 1, call_sid = NULL, offer_index = 0, offered_slot = NULL, silences = 0,
                last_call_at = @Now, lease_until = @LeaseUntil, updated_at = @Now
         WHERE id = @Id AND lease_owner = @Owner AND status = 'queued'
         """;
@@ -112,7 +112,7 @@ public static class VoiceSql
     // One call of this process: found by our id and Twilio's CallSid together, never by anything a citizen holds.
     public const string Find = """
         SELECT c.id AS Id, c.tenant_id AS TenantId, c.affected_id AS AffectedId, c.kind AS Kind, c.status AS Status,
-               c.attempts AS Attempts, c.offer_index AS OfferIndex, c.silences AS Silences, c.call_sid AS CallSid
+               c.attempts AS Attempts, c.offer_index AS OfferIndex, c.offered_slot AS OfferedSlot, c.silences AS Silences, c.call_sid AS CallSid
         FROM voice_calls c WHERE c.id = @Id AND c.call_sid = @CallSid
         """;
 
@@ -123,7 +123,7 @@ public static class VoiceSql
         """;
 
     public const string SetOffer = """
-        UPDATE voice_calls SET offer_index = @OfferIndex, silences = 0, updated_at = @Now
+        UPDATE voice_calls SET offer_index = @OfferIndex, offered_slot = @OfferedSlot, updated_at = @Now
         WHERE id = @Id AND call_sid = @CallSid AND status = 'answered'
         """;
 

@@ -304,4 +304,61 @@ public sealed class VoiceCallTests
         }
         Assert.That(Spoken(english), Does.Contain("Unfortunately, your appointment on Thursday, 6 May at eleven a.m. at Servicebüro Mitte cannot take place"));
     }
+
+    [Test]
+    public async Task Reinstatement_CallsWhoWasReached_AndTakesWhoWasOnlyWaitingOffTheQueue()
+    {
+        await twilio.PlayAsync(app.Anonymous(), CallTo(Land3), Citizen.Presses());   // heard the message, pressed nothing
+        await twilio.PlayAsync(app.Anonymous(), CallTo(Land2), Citizen.Busy());      // waits for a second attempt
+
+        var patched = await app.Admin().PatchAsJsonAsync($"/api/tenants/velbert/outages/{outage}", new { end = Full("09:10") });
+        Assert.That(patched.IsSuccessStatusCode, Is.True, await patched.Content.ReadAsStringAsync());
+        await app.ProcessAsync();
+        await Dispatcher.RunPendingAsync();
+        await Dialer.RunPendingAsync();
+
+        var again = twilio.Calls.Where(c => c.To == Land3).ToList();
+        Assert.That(again, Has.Count.EqualTo(2), "the reached citizen is called once more");
+        var heard = await twilio.PlayAsync(app.Anonymous(), again[1], Citizen.Presses());
+        Assert.That(Spoken(heard[0]), Does.Contain("findet doch statt").And.Contain("Donnerstag, 6. Mai um neun Uhr dreißig"));
+        Assert.That(heard[0].Element("Gather"), Is.Null);
+        Assert.That(await Outcome("L3"), Is.EqualTo("reinstated"));
+
+        app.Clock.Advance(TimeSpan.FromHours(3));
+        await Dialer.RunPendingAsync();
+        Assert.That(twilio.Calls.Count(c => c.To == Land2), Is.EqualTo(1), "the untold citizen's booking simply stands; no call");
+        Assert.That(await app.ScalarAsync<string>("SELECT status FROM voice_calls WHERE call_sid = @S", new { S = CallTo(Land2).Sid }), Is.EqualTo("withdrawn"));
+        Assert.That(twilio.Calls.Count(c => c.To == Land3), Is.EqualTo(2), "the reinstatement call is made once");
+        await app.StatsAsync("velbert", outage);
+    }
+
+    [Test]
+    public async Task TheConsole_ShowsCallCounts_TheCallListKeepsOnlyThoseNotReachedByPhone_AndTheHotlineSeesTheCall()
+    {
+        await ConsoleSession.AddAccountAsync(app, "clerk@velbert.example", Rebooking.Access.Roles.Clerk, "velbert");
+        var session = await ConsoleSession.SignInAsync(app, "clerk@velbert.example");
+        static async Task<string> Page(ConsoleSession session, string path) => WebUtility.HtmlDecode(await session.Client.GetStringAsync(path));
+        await twilio.PlayAsync(app.Anonymous(), CallTo(Land2), Citizen.Machine());
+        var first = await Page(session, $"/staff/outages/{outage}");
+        Assert.That(first, Does.Contain("4 Anrufe, davon 1 angenommen (Person oder Anrufbeantworter), 3 ausstehend"));
+        await twilio.PlayAsync(app.Anonymous(), CallTo(Land3), Citizen.Presses("3"));
+        await twilio.PlayAsync(app.Anonymous(), CallTo(English), Citizen.Presses());
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var list = await Page(session, $"/staff/outages/{outage}/calls");
+            Assert.That(list, Does.Not.Contain("Bürger L1"), "not on the call list while calls are still to come");
+            await twilio.PlayAsync(app.Anonymous(), CallTo(Land1), Citizen.Busy());
+            app.Clock.Advance(TimeSpan.FromHours(2));
+            await Dialer.RunPendingAsync();
+        }
+
+        var calls = await Page(session, $"/staff/outages/{outage}/calls");
+        Assert.That(calls, Does.Contain("Bürger L1").And.Contain("telefonisch nicht erreicht"));
+        Assert.That(calls, Does.Not.Contain("Bürger L2").And.Not.Contain("Bürger L3").And.Not.Contain("Jane Doe"), "reached by phone: not on the list");
+        var page = await Page(session, $"/staff/outages/{outage}");
+        Assert.That(page, Does.Contain("6 Anrufe, davon 3 angenommen (Person oder Anrufbeantworter), 0 ausstehend"), "L1 three times, L2, L3 and E once");
+        var affected = await app.ScalarAsync<long>("SELECT a.id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE b.external_ref = 'L2'");
+        var hotline = await Page(session, $"/staff/tenants/velbert/hotline/{affected}");
+        Assert.That(hotline, Does.Contain("Angerufen").And.Contain("Nachricht auf dem Anrufbeantworter hinterlassen (1 Anruf(e), zuletzt"));
+    }
 }

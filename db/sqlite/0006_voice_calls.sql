@@ -18,6 +18,7 @@ CREATE TABLE voice_calls (
     lease_until  TEXT    NULL,
     call_sid     TEXT    NULL,
     offer_index  INTEGER NOT NULL DEFAULT 0,
+    offered_slot INTEGER NULL,     -- the slot the citizen last heard offered: key 1 books exactly this one
     silences     INTEGER NOT NULL DEFAULT 0,
     last_result  TEXT    NULL,     -- Twilio's last word: human, machine, busy, no-answer, failed, canceled, completed
     last_call_at TEXT    NULL,

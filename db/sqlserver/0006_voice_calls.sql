@@ -16,6 +16,7 @@ CREATE TABLE dbo.voice_calls (
     lease_until  datetime2(7)  NULL,
     call_sid     nvarchar(64)  NULL,
     offer_index  int           NOT NULL CONSTRAINT df_voice_calls_offer_index DEFAULT 0,
+    offered_slot bigint        NULL,
     silences     int           NOT NULL CONSTRAINT df_voice_calls_silences DEFAULT 0,
     last_result  nvarchar(32)  NULL,
     last_call_at datetime2(7)  NULL,
