@@ -11,7 +11,7 @@ namespace Rebooking.Voice;
 /// <summary>
 /// Places the due calls. Claims them under a lease, soonest appointment first; a call outside the tenant's calling
 /// hours waits for the next opening (<see cref="CallingHours"/>); calls start at most <c>Voice:RatePerSecond</c> per
-/// second; each attempt is counted before Twilio is asked, so no crash hides one. Also queues the reinstatement
+/// second (per process); each attempt is counted before Twilio is asked, so no crash hides one. Also queues the reinstatement
 /// calls of citizens reached by phone, withdraws calls nobody needs any more (the booking was reinstated before
 /// anyone was told, rebooked through the hotline, or declined), and ends attempts whose final status never came.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class VoiceDialer(
 {
     readonly VoiceOptions options = options.Value;
     readonly CallingHours hours = CallingHours.Parse(options.Value.Hours);
-    readonly SendRate rate = new(options.Value.RatePerSecond);
+    DateTimeOffset nextStart = DateTimeOffset.MinValue;
     readonly SemaphoreSlim running = new(1, 1);
 
     const int BatchSize = 20;
@@ -80,7 +80,7 @@ public sealed class VoiceDialer(
             await ExecuteAsync(VoiceSql.Defer, new { call.Id, Owner = owner, DueAt = opening, Now = now }, ct);
             return false;
         }
-        await rate.WaitAsync(ct);
+        await PaceAsync(ct);
         now = clock.GetUtcNow();
         if (await ExecuteAsync(VoiceSql.MarkCalling, new { call.Id, Owner = owner, LeaseUntil = now + options.Lease, Now = now }, ct) == 0) return false;
 
@@ -106,6 +106,18 @@ public sealed class VoiceDialer(
                 await conversation.EndAttemptAsync(attempt, null, "failed", CancellationToken.None, final: outcome.Status == SendStatus.Permanent);
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Spaces call starts 1/<c>Voice:RatePerSecond</c> apart on the injected clock (runs are serial, see <c>running</c>),
+    /// so the account's calls-per-second is kept and a test's fake clock can measure it.
+    /// </summary>
+    async Task PaceAsync(CancellationToken ct)
+    {
+        if (options.RatePerSecond <= 0) return;
+        var now = clock.GetUtcNow();
+        if (now < nextStart) await Task.Delay(nextStart - now, clock, ct);
+        nextStart = (now > nextStart ? now : nextStart) + TimeSpan.FromSeconds(1 / options.RatePerSecond);
     }
 
     /// <summary>Attempts whose final status did not come within <c>Voice:CallTimeout</c> count as failed.</summary>
