@@ -9,6 +9,7 @@ using Rebooking.Api.Operations;
 using Rebooking.Api.Outages;
 using Rebooking.Api.Rebookings;
 using Rebooking.Api.Tenants;
+using Rebooking.Api.Voice;
 using Rebooking.Data;
 using Rebooking.Operations;
 using Rebooking.Worker;
@@ -65,6 +66,7 @@ app.MapHealth();
 app.MapProbes();
 app.MapJobsDashboard();
 app.MapTwilioWebhooks();
+app.MapVoiceWebhooks();
 app.MapRebookPages();
 app.MapStatusPages();
 

@@ -12,6 +12,7 @@ using Rebooking.Rebookings;
 using Rebooking.Outages;
 using Rebooking.Tenants;
 using Rebooking.Tenants.Import;
+using Rebooking.Voice;
 
 namespace Rebooking;
 
@@ -55,6 +56,7 @@ public static class CoreRegistration
         services.AddSingleton<DataRetention>();
         AddNotifications(builder);
         builder.AddIntegration();
+        builder.AddVoice();
         builder.AddRebookingTelemetry();
 
         services.AddSingleton<IValidator<PutTenantRequest>, PutTenantRequestValidator>();

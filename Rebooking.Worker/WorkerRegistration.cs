@@ -38,6 +38,7 @@ public static class WorkerRegistration
         services.AddTransient<RollOutagesJob>();
         services.AddTransient<RetentionJob>();
         services.AddTransient<DeliverWebhooksJob>();
+        services.AddTransient<PlaceVoiceCallsJob>();
 
         var shutdown = ShutdownTimeout(builder.Configuration);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown + TimeSpan.FromSeconds(5));

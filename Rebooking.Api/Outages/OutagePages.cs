@@ -12,7 +12,7 @@ public sealed record DeclarePageModel(TenantMasterData Tenant, DeclareForm Form,
 
 public sealed record PreviewPageModel(TenantMasterData Tenant, DeclareForm Form, OutagePreview Preview);
 
-public sealed record OutagePageModel(OutageLiveModel Live, string? Error);
+public sealed record OutagePageModel(OutageLiveModel Live, string? Error, Rebooking.Voice.VoiceCounts? Calls = null);
 
 public sealed record CallListPageModel(TenantMasterData Tenant, Outage Outage, IReadOnlyList<UnreachableCitizen> Citizens);
 
@@ -74,7 +74,8 @@ public static class OutagePages
         string? error, int status, CancellationToken ct)
     {
         if (await DashboardPages.LoadLiveAsync(id, http, outages, tenants, reports, clock, ct) is not { } live) return ConsolePages.Forbidden(http);
-        return ConsolePages.Render<OutagePage>(http, new OutagePageModel(live, error), status);
+        var calls = await http.RequestServices.GetRequiredService<Rebooking.Voice.VoiceReports>().CountsAsync(id, ct);
+        return ConsolePages.Render<OutagePage>(http, new OutagePageModel(live, error, calls), status);
     }
 
     /// <summary>A new end (extend or shorten) or "until further notice" (open-ended, rolled daily).</summary>

@@ -9,7 +9,7 @@ namespace Rebooking.Api.Rebookings;
 
 public sealed record HotlineModel(
     TenantMasterData Tenant, string Query, IReadOnlyList<LinkedBooking> Results, LinkedBooking? Selected,
-    IReadOnlyList<Offer> Offers, NewAppointment? Appointment, bool SlotGone);
+    IReadOnlyList<Offer> Offers, NewAppointment? Appointment, bool SlotGone, Rebooking.Voice.VoiceCallSummary? LastCall = null);
 
 /// <summary>
 /// The hotline: a clerk on the phone finds the caller's affected booking by reference or name
@@ -43,7 +43,8 @@ public static class HotlinePages
         if (await rebooking.FindAffectedAsync(tenant, affectedId, ct) is not { } booking) return Results.NotFound();
         var offers = await rebooking.OffersAsync(booking, ct);
         var appointment = await rebooking.NewAppointmentAsync(booking, ct);
-        return ConsolePages.Render<HotlinePage>(http, new HotlineModel(data, "", [], booking, offers, appointment, slotGone),
+        var lastCall = await http.RequestServices.GetRequiredService<Rebooking.Voice.VoiceReports>().LatestAsync(tenant, affectedId, ct);
+        return ConsolePages.Render<HotlinePage>(http, new HotlineModel(data, "", [], booking, offers, appointment, slotGone, lastCall),
             slotGone ? StatusCodes.Status409Conflict : StatusCodes.Status200OK);
     }
 

@@ -33,7 +33,7 @@ public sealed class NotificationChannels(INotificationChannel? sms, INotificatio
 public sealed class NotificationDispatcher(
     Db db, NotificationChannels channels, TimeProvider clock, IOptions<NotificationOptions> options,
     IOptions<RebookingOptions> rebooking, WorkerIdentity worker, ILogger<NotificationDispatcher> logger, RebookingMetrics? metrics = null,
-    IWorkQueue? work = null)
+    IWorkQueue? work = null, Voice.VoiceHandoff? voice = null)
 {
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
     readonly IWorkQueue work = work ?? new SweepOnlyWorkQueue();
@@ -138,6 +138,11 @@ public sealed class NotificationDispatcher(
             var (channel, to) = ChooseChannel(message);
             if (channel is null)
             {
+                if (voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, null))
+                {
+                    await HandToVoiceAsync(message, ct);
+                    return;
+                }
                 await FailAsync(message, "failed", "no-channel", "no usable contact for the configured channels", ct);
                 return;
             }
@@ -238,6 +243,8 @@ public sealed class NotificationDispatcher(
                             new { message.Id, Owner = message.Owner, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction), ct);
                     metrics.Retried(channel.Name, "fallback-to-email");
                 }
+                else if (channel.Name == "sms" && voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, outcome.ErrorCode))
+                    await HandToVoiceAsync(message, ct);
                 else
                     await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, ct, channel.Name);
                 break;
@@ -285,6 +292,23 @@ public sealed class NotificationDispatcher(
             return mine;
         }, ct);
         if (mine == 1) metrics.Failed(channel, message.Kind, status == "withdrawn" ? "withdrawn" : code == "no-channel" ? "no-channel" : "permanent");
+    }
+
+    /// <summary>
+    /// No SMS or e-mail can carry this cancellation, but a call can: the message ends as failed with the code
+    /// <c>voice</c> and the call is queued in the same transaction; the citizen stays pending until the call
+    /// reaches them (or, after the last attempt, does not).
+    /// </summary>
+    async Task HandToVoiceAsync(Claimed message, CancellationToken ct)
+    {
+        var mine = await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var mine = await connection.ExecuteAsync(NotificationSql.RecordFailed,
+                new { message.Id, Owner = message.Owner, Status = "failed", ErrorCode = "voice", Error = "handed over to a voice call" }, transaction);
+            if (mine == 1) await voice!.QueueAsync(connection, transaction, message.AffectedId!.Value, clock.GetUtcNow());
+            return mine;
+        }, ct);
+        if (mine == 1) metrics.Retried("sms", "handed-to-voice");
     }
 
     /// <summary>BaseBackoff · 2^(attempt-1), capped, with ±20% jitter so retries of a burst spread out.</summary>

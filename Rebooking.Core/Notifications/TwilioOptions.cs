@@ -14,6 +14,9 @@ public sealed class TwilioOptions
     public string? From { get; set; }
     public string? MessagingServiceSid { get; set; }
 
+    /// <summary>A number of the account (E.164) that places the voice calls (<c>Voice:Enabled</c>); an alphanumeric sender cannot call.</summary>
+    public string? VoiceFrom { get; set; }
+
     /// <summary>
     /// Twilio's region, e.g. <c>ie1</c> for Ireland (EU data residency; that region has its own credentials).
     /// Null: Twilio's default US host.

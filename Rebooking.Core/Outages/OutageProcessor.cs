@@ -25,7 +25,7 @@ namespace Rebooking.Outages;
 /// <remarks>Each committed batch that queued messages tells the <see cref="IWorkQueue"/>, so sending starts while
 /// the rest of the outage is still being processed.</remarks>
 public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOptions> options, WorkerIdentity worker, ILogger<OutageProcessor> logger,
-    RebookingMetrics? metrics = null, IWorkQueue? work = null)
+    RebookingMetrics? metrics = null, IWorkQueue? work = null, Voice.VoiceHandoff? voice = null)
 {
     readonly OutageOptions options = options.Value;
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
@@ -189,6 +189,7 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
             await BookingChanges.RecordBatchAsync(connection, transaction, ChangeType.Cancelled, p.Batch, now);
             await connection.ExecuteAsync(db.Sql(OutageSql.ReleaseBatchSlots), p, transaction);
             if (outage.Notify) await connection.ExecuteAsync(OutageSql.QueueBatchCancellations, p, transaction);
+            if (outage.Notify && voice is not null) await voice.QueueLandlinesAsync(connection, transaction, p.Batch, null, now);
             lastStart = await connection.ExecuteScalarAsync<DateTimeOffset>(OutageSql.BatchLastStart, p, transaction);
             return claimed;
         }, ct);
@@ -197,8 +198,12 @@ public sealed class OutageProcessor(Db db, TimeProvider clock, IOptions<OutageOp
 
     // Catches up cancellations for bookings affected while notify was off.
     async Task<bool> QueueMissingCancellationsAsync(SyncDefinition outage, CancellationToken ct) =>
-        await UnderLeaseAsync(outage.Id, (connection, transaction, now) =>
-            connection.ExecuteAsync(OutageSql.QueueMissingCancellations, new { OutageId = outage.Id, Now = now }, transaction, commandTimeout: 120), ct) >= 0;
+        await UnderLeaseAsync(outage.Id, async (connection, transaction, now) =>
+        {
+            var queued = await connection.ExecuteAsync(OutageSql.QueueMissingCancellations, new { OutageId = outage.Id, Now = now }, transaction, commandTimeout: 120);
+            if (voice is not null) await voice.QueueLandlinesAsync(connection, transaction, null, outage.Id, now);
+            return queued;
+        }, ct) >= 0;
 
     sealed class Claim
     {

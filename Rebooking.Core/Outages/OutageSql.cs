@@ -352,7 +352,9 @@ internal static class OutageSql
 
     public const string CallList = """
         SELECT b.external_ref AS BookingRef, b.name AS Name, b.phone AS Phone, b.email AS Email, a.start_utc AS Start,
-               a.office_id AS OfficeId, a.service_id AS ServiceId, a.unreachable_reason AS Reason
+               a.office_id AS OfficeId, a.service_id AS ServiceId,
+               CASE WHEN EXISTS (SELECT 1 FROM voice_calls c WHERE c.affected_id = a.id AND c.kind = 'cancellation' AND c.status = 'unreachable')
+                    THEN 'phone' ELSE a.unreachable_reason END AS Reason
         FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
         WHERE
         """ + " " + OnCallList + """

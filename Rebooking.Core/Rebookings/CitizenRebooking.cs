@@ -122,6 +122,33 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         return result;
     }
 
+    /// <summary>
+    /// A citizen on the phone pressed the key for <paramref name="slotId"/>: booked exactly as through the link (one
+    /// transaction, the slot's capacity guarded, the confirmation queued). Found by the affected booking the call is
+    /// about, never by a token.
+    /// </summary>
+    public async Task<(BookingOutcome Outcome, NewAppointment? Appointment)> BookByPhoneAsync(
+        string tenantId, long affectedId, long slotId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected,
+            new { AffectedId = affectedId, TenantId = tenantId }, transaction);
+        if (booking is null) return (BookingOutcome.Unknown, null);
+        return await BookFoundAsync(connection, transaction, booking, slotId, ct);
+    }
+
+    /// <summary>A citizen on the phone wants no new appointment; as <see cref="DeclineAsync"/>, declining twice is harmless.</summary>
+    public async Task<BookingOutcome> DeclineByPhoneAsync(string tenantId, long affectedId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var transaction = await db.BeginAsync(connection, ct: ct);
+        var booking = await connection.QuerySingleOrDefaultAsync<LinkedBooking>(RebookingSql.FindAffected,
+            new { AffectedId = affectedId, TenantId = tenantId }, transaction);
+        if (booking is null) return BookingOutcome.Unknown;
+        return await DeclineFoundAsync(connection, transaction, booking, ct);
+    }
+
     /// <summary>An affected booking of the tenant, for the hotline; null when there is none with that id.</summary>
     public async Task<LinkedBooking?> FindAffectedAsync(string tenantId, long affectedId, CancellationToken ct = default)
     {
@@ -182,13 +209,22 @@ public sealed class CitizenRebooking(Db db, Audit audit, TimeProvider clock, IOp
         var (state, booking) = await FindAsync(connection, transaction, token);
         if (state != LinkState.Found) return (state == LinkState.Expired ? BookingOutcome.Expired : BookingOutcome.Unknown, booking);
         if (booking!.Outcome == "rebooked") return (await CancelRebookedAsync(connection, transaction, booking, ct), booking);
-        if (booking.Outcome is not ("open" or "declined")) return (BookingOutcome.AlreadyDecided, booking);
+        return (await DeclineFoundAsync(connection, transaction, booking, ct), booking);
+    }
+
+    /// <summary>
+    /// Declines an open affected booking (idempotent: an already declined one stays declined and writes nothing);
+    /// the appointment system's change row commits with it. Through the link and by key press alike.
+    /// </summary>
+    async Task<BookingOutcome> DeclineFoundAsync(DbConnection connection, DbTransaction transaction, LinkedBooking booking, CancellationToken ct)
+    {
+        if (booking.Outcome is not ("open" or "declined")) return BookingOutcome.AlreadyDecided;
         var now = clock.GetUtcNow();
         if (await connection.ExecuteAsync(RebookingSql.MarkDeclined, new { booking.AffectedId, Now = now }, transaction) == 1)
             await BookingChanges.RecordAsync(connection, transaction, ChangeType.Declined, booking.AffectedId, now);
         await transaction.CommitAsync(ct);
         work.WebhooksDue();
-        return (BookingOutcome.Declined, booking);
+        return BookingOutcome.Declined;
     }
 
     /// <summary>

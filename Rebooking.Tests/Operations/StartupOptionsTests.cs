@@ -21,6 +21,9 @@ public sealed class StartupOptionsTests
             .SetName("TwilioAccountWithoutASender_StopsTheApi");
         yield return Case("Twilio:RatePerSecond", ("Twilio__AccountSid", TwilioAccount), ("Twilio__AuthToken", "token"), ("Twilio__From", "Buergeramt"),
             ("Twilio__RatePerSecond", "-1")).SetName("NegativeSmsRate_StopsTheApi");
+        yield return Case("Voice:Hours", ("Voice__Hours", "Mo-Sa 9-19")).SetName("UnreadableCallingHours_StopsTheApi");
+        yield return Case("Voice:Enabled", ("Voice__Enabled", "true"), ("Twilio__AccountSid", TwilioAccount), ("Twilio__AuthToken", "token"), ("Twilio__From", "Buergeramt"))
+            .SetName("CallsWithoutAVoiceNumber_StopTheApi");
         yield return Case("Outages:BatchSize", ("Outages__BatchSize", "0")).SetName("BatchSizeZero_StopsTheWorker").SetProperty("Project", "Rebooking.Worker");
     }
 

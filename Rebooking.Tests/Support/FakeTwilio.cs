@@ -57,6 +57,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         var fake = new FakeTwilio(app);
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", fake.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{account}/Messages.json", fake.List);
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls.json", fake.CreateCallAsync);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;

@@ -60,7 +60,7 @@ public static partial class Scenario
 
     public static OutageProcessor Processor(this RebookingApp app, string name = "test-worker", int batchSize = 1000) =>
         new(app.Db, app.Clock, Options.Create(new OutageOptions { BatchSize = batchSize, Lease = TimeSpan.FromSeconds(30) }),
-            new WorkerIdentity(name), NullLogger<OutageProcessor>.Instance);
+            new WorkerIdentity(name), NullLogger<OutageProcessor>.Instance, voice: app.Services.GetService<Rebooking.Voice.VoiceHandoff>());
 
     public static Task<int> ProcessAsync(this RebookingApp app) => app.Processor().RunPendingAsync();
 

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Rebooking.Notifications;
+using Rebooking.Tests.Support;
+using Rebooking.Voice;
+using static Rebooking.Tests.Support.Scenario;
+
+namespace Rebooking.Tests.Voice;
+
+public sealed class VoiceHandoffTests
+{
+    [Test]
+    public async Task ANumberTwilioRefusesForSmsAsNotAMobile_IsCalledInstead_AndWithVoiceOffStaysUnreachable()
+    {
+        foreach (var enabled in new[] { true, false })
+        {
+            await using var twilio = await FakeTwilio.StartAsync();
+            twilio.Script = _ => FakeTwilio.Reply.Error(21614);
+            var settings = VoiceCallTests.VoiceSettings(twilio);
+            settings["Voice:Enabled"] = enabled ? "true" : "false";
+            await using var app = await RebookingApp.StartAsync(settings: settings, now: DateTimeOffset.Parse("2021-05-05T10:00:00+02:00"));
+            await app.PutTenantAsync("velbert");
+            await app.ImportAsync("velbert", "bookings", new[] { Booking("N", "mitte", "geburt", "09:00", phone: "0171 1000010") });
+            var outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
+            await app.ProcessAsync();
+            await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
+            await app.Services.GetRequiredService<VoiceDialer>().RunPendingAsync();
+
+            Assert.That(twilio.Requests, Has.Count.EqualTo(1), "one SMS attempt, refused with 21614");
+            var stats = await app.StatsAsync("velbert", outage);
+            if (!enabled)
+            {
+                Assert.That(twilio.Calls, Is.Empty);
+                Assert.That(stats.GetProperty("contact").GetProperty("unreachable").GetInt32(), Is.EqualTo(1));
+                continue;
+            }
+            Assert.That(twilio.Calls.Select(c => c.To), Is.EqualTo(new[] { "+491711000010" }));
+            Assert.That(stats.GetProperty("contact").GetProperty("pending").GetInt32(), Is.EqualTo(1), "waiting for the call");
+            Assert.That(await app.ScalarAsync<string>("SELECT error_code FROM notifications WHERE kind = 'cancellation'"), Is.EqualTo("voice"));
+            await twilio.PlayAsync(app.Anonymous(), twilio.Calls.Single(), Citizen.Machine());
+            stats = await app.StatsAsync("velbert", outage);
+            Assert.That(stats.GetProperty("contact").GetProperty("notified").GetInt32(), Is.EqualTo(1));
+        }
+    }
+}
