@@ -58,6 +58,15 @@ internal static class NotificationSql
         WHERE id = @Id AND lease_owner = @Owner
         """;
 
+    // A stop before the provider was called: the attempt's mark goes, and the message keeps what it had when claimed.
+    public const string UnmarkInFlight = """
+        UPDATE notifications SET in_flight = @InFlight, body_hash = @BodyHash, attempted_at = @AttemptedAt, channel = @Channel
+        WHERE id = @Id AND lease_owner = @Owner
+        """;
+
+    // The link of an attempt that never went out: nobody ever received its token.
+    public const string DeleteLink = "DELETE FROM rebooking_links WHERE token_hash = @TokenHash AND notification_id = @Id";
+
     public const string RecordAccepted = """
         UPDATE notifications SET status = @Status, provider_ref = @ProviderRef, sent_at = @Now,
                delivered_at = CASE WHEN @Status = 'delivered' THEN @Now ELSE NULL END,
