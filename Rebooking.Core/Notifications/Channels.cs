@@ -200,8 +200,10 @@ public sealed class OutboxChannel(string name, Db db, TimeProvider clock) : INot
 
     public async Task<SendOutcome> SendAsync(OutgoingMessage message, string? statusCallback, CancellationToken ct)
     {
-        await using DbConnection connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(Insert, new { Channel = name, Recipient = message.To, message.Subject, Body = message.Text, Now = clock.GetUtcNow() });
+        // A write transaction like every other writer of this process, so it waits its turn at the write gate: an
+        // insert outside it would meet SQLite's sleeping busy handler whenever the worker writes, and make the worker meet it too.
+        await db.InTransactionAsync((connection, transaction) =>
+            connection.ExecuteAsync(Insert, new { Channel = name, Recipient = message.To, message.Subject, Body = message.Text, Now = clock.GetUtcNow() }, transaction), ct);
         return new SendOutcome(SendStatus.Accepted, ProviderRef: "outbox", Delivered: true);
     }
 
