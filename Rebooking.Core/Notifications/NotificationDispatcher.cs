@@ -42,6 +42,7 @@ public sealed class NotificationDispatcher(
     readonly SendRate? smsRate = channels.Sms is { RatePerSecond: > 0 } s ? new SendRate(s.RatePerSecond) : null;
     readonly SendRate? emailRate = channels.Email is { RatePerSecond: > 0 } e ? new SendRate(e.RatePerSecond) : null;
 
+    readonly GroupCommit writes = new(db);
     readonly SemaphoreSlim running = new(1, 1);
     int requested;
 
@@ -87,8 +88,7 @@ public sealed class NotificationDispatcher(
                 owner = $"{worker.Name}/{Guid.NewGuid().ToString("N")[..8]}";
                 var batch = await ClaimAsync(owner, ct);
                 if (batch.Count == 0) break;
-                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct },
-                    async (message, token) => await DispatchAsync(message, token));
+                await DispatchBatchAsync(batch, ct);
                 handled += batch.Count;
             }
         }
@@ -119,32 +119,60 @@ public sealed class NotificationDispatcher(
         }, ct);
     }
 
-    async Task DispatchAsync(Claimed message, CancellationToken ct)
+    /// <summary>
+    /// One claimed batch, in three steps whose writes are batched: what needs no send (a reinstatement that
+    /// waits or is withdrawn, no usable contact, an earlier attempt the provider did take) is settled; every
+    /// attempt left is marked in flight in one transaction, before any provider call; then the attempts are
+    /// sent, and the outcomes of sends that end together are recorded together (<see cref="GroupCommit"/>).
+    /// A send's slot waits for its outcome to commit, so no more than <c>Notifications:Concurrency</c>
+    /// answers are ever unrecorded: what a crash can make us reconcile, or send again by SMTP, stays as before.
+    /// </summary>
+    async Task DispatchBatchAsync(List<Claimed> batch, CancellationToken ct)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = ct };
+        var prepared = new Attempt?[batch.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), parallel,
+            async (i, token) => prepared[i] = await PrepareAsync(batch[i], token));
+        var marked = await MarkInFlightAsync(prepared.OfType<Attempt>().ToList(), ct);
+        try
+        {
+            await Parallel.ForEachAsync(marked, parallel, async (attempt, token) => await SendAsync(attempt, token));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: attempts that never reached the provider go back as they were claimed, not as "in flight".
+            await HandBackUnsentAsync(marked.Where(a => !a.Started).ToList());
+            throw;
+        }
+    }
+
+    /// <summary>Settles a message that needs no send, or returns the attempt to make: the channel, the text and its new link.</summary>
+    async Task<Attempt?> PrepareAsync(Claimed message, CancellationToken ct)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["NotificationId"] = message.Id });
         try
         {
             if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "queued" or "sending")
             {
-                await RetryAsync(message, TimeSpan.FromSeconds(30), null, "waiting for the cancellation to settle", inFlight: false, ct);
+                await RetryAsync(message, TimeSpan.FromSeconds(30), null, "waiting for the cancellation to settle", inFlight: false);
                 metrics.Retried(null, "waiting");
-                return;
+                return null;
             }
             if (message.Kind == NotificationKind.Reinstatement && message.CancellationStatus is "withdrawn" or "failed")
             {
-                await FailAsync(message, "withdrawn", null, "the cancellation never reached the citizen", ct);
-                return;
+                await FailAsync(message, "withdrawn", null, "the cancellation never reached the citizen");
+                return null;
             }
             var (channel, to) = ChooseChannel(message);
             if (channel is null)
             {
                 if (voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, null))
                 {
-                    await HandToVoiceAsync(message, ct);
-                    return;
+                    await HandToVoiceAsync(message);
+                    return null;
                 }
-                await FailAsync(message, "failed", "no-channel", "no usable contact for the configured channels", ct);
-                return;
+                await FailAsync(message, "failed", "no-channel", "no usable contact for the configured channels");
+                return null;
             }
             if (message.InFlight && message.BodyHash is not null && message.AttemptedAt is not null)
             {
@@ -152,8 +180,8 @@ public sealed class NotificationDispatcher(
                 if (earlier is not null)
                 {
                     logger.LogInformation("An earlier attempt by {Channel} to {Recipient} was accepted after all; not sending again", channel.Name, Mask(channel, to));
-                    await AcceptedAsync(message, channel.Name, earlier, CancellationToken.None);
-                    return;
+                    await AcceptedAsync(message, channel.Name, earlier);
+                    return null;
                 }
             }
             var token = RebookingLinks.NewToken();
@@ -162,17 +190,37 @@ public sealed class NotificationDispatcher(
             {
                 Reference = $"n{message.Id}",
             };
-            // Wait for our turn before marking the attempt: a message cancelled while it waits was never in flight.
+            return new Attempt(message, channel, to!, token, outgoing);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is DbException or HttpRequestException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogError(e, "Dispatching failed; the message stays queued and its lease will run out");
+            return null;
+        }
+    }
+
+    /// <summary>Sends one marked attempt and records its answer.</summary>
+    async Task SendAsync(Attempt attempt, CancellationToken ct)
+    {
+        var (message, channel) = (attempt.Message, attempt.Channel);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["NotificationId"] = message.Id });
+        try
+        {
+            // A stop while this waits for its turn hands the attempt back: it never reached the provider.
             await ((channel.Name == "sms" ? smsRate : emailRate)?.WaitAsync(ct) ?? Task.CompletedTask);
-            if (!await MarkInFlightAsync(message, channel, to!, token, outgoing, ct)) return;
+            attempt.Started = true;
 
             // From here on the attempt runs to its end even when the worker is stopping (bounded by the channel's
             // own timeout): cutting it off would leave an outcome that has to be reconciled; its answer is recorded.
             var callback = channel is TwilioSmsChannel ? $"{links.PublicBaseUrl.TrimEnd('/')}/webhooks/twilio/status" : null;
             var started = clock.GetTimestamp();
-            var outcome = await channel.SendAsync(outgoing, callback, CancellationToken.None);
+            var outcome = await channel.SendAsync(attempt.Outgoing, callback, CancellationToken.None);
             metrics.SendTook(channel.Name, outcome.Status.ToString().ToLowerInvariant(), clock.GetElapsedTime(started));
-            await RecordAsync(message, channel, outcome, CancellationToken.None);
+            await RecordAsync(message, channel, outcome);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -200,37 +248,81 @@ public sealed class NotificationDispatcher(
         m.Kind, m.Language, m.TenantName, OffsetTime.Zone(m.TimeZone), m.TenantPhone, m.OfficeName, m.OfficeAddress, m.ServiceName,
         m.Start, m.End, m.PublicMessage, m.CitizenName, link, m.BookingRef, m.Revision);
 
-    Task<bool> MarkInFlightAsync(Claimed message, INotificationChannel channel, string to, string token, OutgoingMessage outgoing, CancellationToken ct) =>
-        db.InTransactionAsync(async (connection, transaction) =>
+    /// <summary>
+    /// Before any provider call, in one transaction: each attempt's link and what is about to be sent, so that
+    /// a worker dying during a call leaves <c>in_flight</c> and <c>body_hash</c> for the next one to ask the
+    /// provider instead of sending twice. Returns the attempts still under this batch's lease. When the
+    /// transaction fails the whole batch stays claimed until its lease runs out, as each message did before.
+    /// </summary>
+    async Task<List<Attempt>> MarkInFlightAsync(List<Attempt> attempts, CancellationToken ct)
+    {
+        if (attempts.Count == 0) return [];
+        try
         {
-            var now = clock.GetUtcNow();
-            var mine = await connection.ExecuteAsync(NotificationSql.MarkInFlight, new
+            return await db.InTransactionAsync(async (connection, transaction) =>
             {
-                message.Id, Owner = message.Owner, outgoing.BodyHash, Now = now, Channel = channel.Name, Masked = Mask(channel, to),
-            }, transaction);
-            if (mine == 0) return false;
-            if (message.AffectedId is not null)
-                await connection.ExecuteAsync(NotificationSql.InsertLink, new
+                var now = clock.GetUtcNow();
+                var mine = new List<Attempt>(attempts.Count);
+                foreach (var attempt in attempts)
                 {
-                    TokenHash = RebookingLinks.Hash(token), message.AffectedId, message.Id, ExpiresAt = now + links.LinkLifetime, Now = now,
-                }, transaction);
-            return true;
-        }, ct);
+                    var (message, channel, to, token, outgoing) = attempt;
+                    if (await connection.ExecuteAsync(NotificationSql.MarkInFlight, new
+                    {
+                        message.Id, Owner = message.Owner, outgoing.BodyHash, Now = now, Channel = channel.Name, Masked = Mask(channel, to),
+                    }, transaction) == 0) continue;
+                    if (message.AffectedId is not null)
+                        await connection.ExecuteAsync(NotificationSql.InsertLink, new
+                        {
+                            TokenHash = RebookingLinks.Hash(token), message.AffectedId, message.Id, ExpiresAt = now + links.LinkLifetime, Now = now,
+                        }, transaction);
+                    mine.Add(attempt);
+                }
+                return mine;
+            }, ct);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException)
+        {
+            logger.LogError(e, "Marking a batch of {Count} attempts failed; they stay queued and their lease will run out", attempts.Count);
+            return [];
+        }
+    }
 
-    async Task RecordAsync(Claimed message, INotificationChannel channel, SendOutcome outcome, CancellationToken ct)
+    /// <summary>
+    /// On a stop, before the batch's lease is released: attempts that were marked but never reached the
+    /// provider get back what they had when claimed (an earlier attempt's in-flight mark included), and
+    /// their links, whose tokens nobody ever received, go.
+    /// </summary>
+    async Task HandBackUnsentAsync(List<Attempt> unsent)
+    {
+        if (unsent.Count == 0) return;
+        await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            foreach (var attempt in unsent)
+            {
+                var message = attempt.Message;
+                if (await connection.ExecuteAsync(NotificationSql.UnmarkInFlight, new
+                {
+                    message.Id, message.Owner, message.InFlight, message.BodyHash, message.AttemptedAt, message.Channel,
+                }, transaction) == 1)
+                    await connection.ExecuteAsync(NotificationSql.DeleteLink, new { message.Id, TokenHash = RebookingLinks.Hash(attempt.Token) }, transaction);
+            }
+        }, CancellationToken.None);
+    }
+
+    async Task RecordAsync(Claimed message, INotificationChannel channel, SendOutcome outcome)
     {
         switch (outcome.Status)
         {
             case SendStatus.Accepted:
-                await AcceptedAsync(message, channel.Name, outcome, ct);
+                await AcceptedAsync(message, channel.Name, outcome);
                 break;
             case SendStatus.Transient when message.Attempts < options.MaxAttempts:
                 if (outcome.ErrorCode is "401" or "20003") logger.LogError("Twilio refused our credentials; SMS are held back until an operator fixes Twilio:*");
-                await RetryAsync(message, outcome.RetryAfter ?? Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: false, ct);
+                await RetryAsync(message, outcome.RetryAfter ?? Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: false);
                 metrics.Retried(channel.Name, "transient");
                 break;
             case SendStatus.Ambiguous when message.Attempts < options.MaxAttempts:
-                await RetryAsync(message, Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: true, ct);
+                await RetryAsync(message, Backoff(message.Attempts), outcome.ErrorCode, outcome.Error, inFlight: true);
                 metrics.Retried(channel.Name, "ambiguous");
                 break;
             default:
@@ -238,23 +330,23 @@ public sealed class NotificationDispatcher(
                 logger.LogWarning("{Channel} failed for good ({Code}) for {Recipient}", channel.Name, outcome.ErrorCode, "the citizen");
                 if (channel.Name == "sms" && message.Email is not null && channels.Email is not null)
                 {
-                    await db.InTransactionAsync(async (connection, transaction) =>
+                    await writes.InTransactionAsync(async (connection, transaction) =>
                         await connection.ExecuteAsync(NotificationSql.RecordFallback,
-                            new { message.Id, Owner = message.Owner, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction), ct);
+                            new { message.Id, Owner = message.Owner, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction));
                     metrics.Retried(channel.Name, "fallback-to-email");
                 }
                 else if (channel.Name == "sms" && voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, outcome.ErrorCode))
-                    await HandToVoiceAsync(message, ct);
+                    await HandToVoiceAsync(message);
                 else
-                    await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, ct, channel.Name);
+                    await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, channel.Name);
                 break;
         }
     }
 
-    async Task AcceptedAsync(Claimed message, string channel, SendOutcome outcome, CancellationToken ct)
+    async Task AcceptedAsync(Claimed message, string channel, SendOutcome outcome)
     {
         var now = clock.GetUtcNow();
-        var mine = await db.InTransactionAsync(async (connection, transaction) =>
+        var mine = await writes.InTransactionAsync(async (connection, transaction) =>
         {
             var status = outcome.Delivered ? "delivered" : "accepted";
             var mine = await connection.ExecuteAsync(NotificationSql.RecordAccepted,
@@ -263,25 +355,25 @@ public sealed class NotificationDispatcher(
                 await connection.ExecuteAsync(NotificationSql.AffectedNotified,
                     new { message.AffectedId, Contact = outcome.Delivered ? "delivered" : "notified", Now = now }, transaction);
             return mine;
-        }, ct);
+        });
         if (mine == 1) metrics.Sent(channel, message.Kind, now - message.QueuedAt);
     }
 
     /// <summary>Puts the message back with a new <c>due_at</c>, and once that has committed asks for a dispatch at that time.</summary>
-    async Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight, CancellationToken ct)
+    async Task RetryAsync(Claimed message, TimeSpan delay, string? code, string? error, bool inFlight)
     {
         var due = clock.GetUtcNow() + delay;
-        var mine = await db.InTransactionAsync(async (connection, transaction) =>
+        var mine = await writes.InTransactionAsync(async (connection, transaction) =>
             await connection.ExecuteAsync(NotificationSql.RecordRetry, new
             {
                 message.Id, Owner = message.Owner, DueAt = due, InFlight = inFlight, ErrorCode = code, Error = Trim(error),
-            }, transaction), ct);
+            }, transaction));
         if (mine == 1) work.NotificationsDue(due);
     }
 
-    async Task FailAsync(Claimed message, string status, string? code, string? error, CancellationToken ct, string? channel = null)
+    async Task FailAsync(Claimed message, string status, string? code, string? error, string? channel = null)
     {
-        var mine = await db.InTransactionAsync(async (connection, transaction) =>
+        var mine = await writes.InTransactionAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
             var mine = await connection.ExecuteAsync(NotificationSql.RecordFailed,
@@ -290,7 +382,7 @@ public sealed class NotificationDispatcher(
                 await connection.ExecuteAsync(NotificationSql.AffectedUnreachable,
                     new { message.AffectedId, Now = now, Reason = code == "no-channel" ? "no-contact" : "failed" }, transaction);
             return mine;
-        }, ct);
+        });
         if (mine == 1) metrics.Failed(channel, message.Kind, status == "withdrawn" ? "withdrawn" : code == "no-channel" ? "no-channel" : "permanent");
     }
 
@@ -299,15 +391,15 @@ public sealed class NotificationDispatcher(
     /// <c>voice</c> and the call is queued in the same transaction; the citizen stays pending until the call
     /// reaches them (or, after the last attempt, does not).
     /// </summary>
-    async Task HandToVoiceAsync(Claimed message, CancellationToken ct)
+    async Task HandToVoiceAsync(Claimed message)
     {
-        var mine = await db.InTransactionAsync(async (connection, transaction) =>
+        var mine = await writes.InTransactionAsync(async (connection, transaction) =>
         {
             var mine = await connection.ExecuteAsync(NotificationSql.RecordFailed,
                 new { message.Id, Owner = message.Owner, Status = "failed", ErrorCode = "voice", Error = "handed over to a voice call" }, transaction);
             if (mine == 1) await voice!.QueueAsync(connection, transaction, message.AffectedId!.Value, clock.GetUtcNow());
             return mine;
-        }, ct);
+        });
         if (mine == 1) metrics.Retried("sms", "handed-to-voice");
     }
 
@@ -322,6 +414,13 @@ public sealed class NotificationDispatcher(
     static string Mask(INotificationChannel channel, string? to) => channel.Name == "sms" ? Masking.Phone(to) : Masking.Email(to);
 
     static string? Trim(string? error) => error is { Length: > 500 } ? error[..500] : error;
+
+    /// <summary>A send about to be made: the message as claimed, the channel and address chosen, the new link's token, the text.</summary>
+    sealed record Attempt(Claimed Message, INotificationChannel Channel, string To, string Token, OutgoingMessage Outgoing)
+    {
+        /// <summary>Set once its turn under the rate limit came: from then on it runs to the provider's answer.</summary>
+        public bool Started { get; set; }
+    }
 
     sealed class Claimed
     {

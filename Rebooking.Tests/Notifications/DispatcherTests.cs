@@ -240,6 +240,43 @@ public sealed class DispatcherTests
         Assert.That(handled[3] == 0 || handled[4] == 0, Is.True, "one dispatcher object runs one loop at a time");
     }
 
+    [Test]
+    public async Task StoppedWhileAttemptsWaitForTheirTurn_HandsThemBackAsClaimed_WithoutLinks_AndTheNextRunSendsEachOnce()
+    {
+        // SMS paced to one per two seconds: the soonest goes out at once, the next waits for its turn when the stop comes.
+        var channels = app.Services.GetRequiredService<NotificationChannels>();
+        var paced = new NotificationDispatcher(app.Db, new NotificationChannels(new Paced(channels.Sms!, 0.5), channels.Email), app.Clock,
+            Options.Create(new NotificationOptions { Concurrency = 1 }), Options.Create(new RebookingOptions()), new WorkerIdentity("paced"),
+            NullLogger<NotificationDispatcher>.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = paced.RunPendingAsync(stop.Token);
+        while (twilio.Requests.IsEmpty && !run.IsCompleted) await Task.Delay(10);
+        await stop.CancelAsync();
+
+        Assert.That(async () => await run, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(twilio.Requests.Select(r => r["To"]), Is.EqualTo(new[] { English }));
+        Assert.That(await Status("ENG"), Is.EqualTo("accepted"));
+        Assert.That(await app.ScalarAsync<int>(
+            "SELECT COUNT(*) FROM notifications WHERE status = 'queued' AND in_flight = 0 AND attempted_at IS NULL AND body_hash IS NULL AND lease_owner IS NULL"),
+            Is.EqualTo(3), "SMS, BOTH and MAIL are back as they were claimed");
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM rebooking_links"), Is.EqualTo(1), "only the link that was sent remains");
+
+        await Dispatcher.RunPendingAsync();
+        Assert.That(twilio.Requests.Select(r => r["To"]), Is.EqualTo(new[] { English, Sms, Both }), "each once, and not reconciled first");
+        Assert.That(twilio.ListCalls, Is.Zero);
+        Assert.That(smtp.Messages(), Has.Count.EqualTo(1));
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM rebooking_links"), Is.EqualTo(4));
+    }
+
+    /// <summary>A channel as another, paced to its own rate.</summary>
+    sealed class Paced(INotificationChannel inner, double perSecond) : INotificationChannel
+    {
+        public string Name => inner.Name;
+        public double RatePerSecond => perSecond;
+        public Task<SendOutcome> SendAsync(OutgoingMessage message, string? statusCallback, CancellationToken ct) => inner.SendAsync(message, statusCallback, ct);
+        public Task<SendOutcome?> ReconcileAsync(string to, byte[] bodyHash, DateTimeOffset attemptedAt, CancellationToken ct) => inner.ReconcileAsync(to, bodyHash, attemptedAt, ct);
+    }
+
     /// <summary>300 more SMS queued (one number each) on top of the set-up's, with a fake Twilio that takes 5 ms.</summary>
     async Task QueueManyAsync()
     {
