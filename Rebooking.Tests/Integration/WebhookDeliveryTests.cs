@@ -286,8 +286,10 @@ public sealed class WebhookDeliveryTests
 
         var environment = app.WorkerEnvironment(TimeSpan.FromSeconds(2));
         environment["Webhooks__AllowLoopback"] = "true";
-        environment["Webhooks__Timeout"] = "00:00:01";
-        environment["Webhooks__Lease"] = "00:00:06";
+        // Long enough that a loaded machine does not turn answers into timeouts (and retries with back-off); the
+        // lease outlasts a round of timeouts, as start-up validation demands.
+        environment["Webhooks__Timeout"] = "00:00:03";
+        environment["Webhooks__Lease"] = "00:00:18";
         environment["Webhooks__BatchSize"] = "20";
         environment["Webhooks__Concurrency"] = "4";
         var directory = Directory.CreateTempSubdirectory("rebooking-worker-").FullName;
@@ -311,7 +313,7 @@ public sealed class WebhookDeliveryTests
         Assert.That(killedAt, Is.InRange(1, 299), "the worker was killed in the middle of the deliveries");
 
         await using var second = AppProcess.Start("Rebooking.Worker", directory, environment);
-        var until = DateTime.UtcNow.AddSeconds(90);
+        var until = DateTime.UtcNow.AddSeconds(150);
         while (DateTime.UtcNow < until && await app.ScalarAsync<int>("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'") < 400)
         {
             Assert.That(second.HasExited, Is.False, second.Output);
