@@ -32,7 +32,7 @@ public static class WorkerRegistration
         var services = builder.Services;
 
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration.GetSection(WorkerOptions.Section))
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
+            .Validate(o => o.PollInterval is null || o.PollInterval > TimeSpan.Zero, "Worker:PollInterval must be a positive duration.")
             .ValidateOnStart();
 
         // Registered by us, so start-up validation catches a broken constructor.
