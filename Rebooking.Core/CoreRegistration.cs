@@ -81,6 +81,8 @@ public static class CoreRegistration
         services.AddHttpClient(nameof(TwilioSmsChannel), http => http.Timeout = twilio.Timeout > TimeSpan.Zero ? twilio.Timeout : TimeSpan.FromSeconds(10))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
             .AddHttpMessageHandler(sp => new TwilioHttpHandler(twilio, sp.GetRequiredService<TimeProvider>()));
+        // A singleton of its own, created by the container, so the container disposes it (QUIT on the pooled connections) when the host stops.
+        if (smtp.IsConfigured) services.AddSingleton(sp => new SmtpEmailChannel(smtp, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
             if (!twilio.IsConfigured && !smtp.IsConfigured)
@@ -92,7 +94,7 @@ public static class CoreRegistration
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TwilioSmsChannel));
             return new NotificationChannels(
                 twilio.IsConfigured ? new TwilioSmsChannel(TwilioSmsChannel.CreateClient(http, twilio), twilio) : null,
-                smtp.IsConfigured ? new SmtpEmailChannel(smtp, sp.GetRequiredService<TimeProvider>()) : null);
+                smtp.IsConfigured ? sp.GetRequiredService<SmtpEmailChannel>() : null);
         });
         SmsPrice.Parse(twilio.PricePerSegment); // a setting that cannot be read stops the start, not the first preview
         services.AddSingleton(twilio);

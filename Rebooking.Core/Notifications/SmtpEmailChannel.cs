@@ -11,9 +11,10 @@ namespace Rebooking.Notifications;
 /// <summary>
 /// Email through MailKit: plain text with an HTML alternative, UTF-8 headers, an optional .ics. Keeps a small pool
 /// of open connections (<see cref="SmtpOptions.PoolSize"/>): a MailKit client serves one send at a time. SMTP 4xx
-/// and a relay that cannot be reached are transient; 5xx is permanent.
+/// and a relay that cannot be reached are transient; 5xx is permanent. Registered as a singleton of its own, so the
+/// container disposes it when the host stops and the pooled connections say QUIT.
 /// </summary>
-public sealed class SmtpEmailChannel(SmtpOptions options, TimeProvider clock) : INotificationChannel, IAsyncDisposable
+public sealed class SmtpEmailChannel(SmtpOptions options, TimeProvider clock) : INotificationChannel, IAsyncDisposable, IDisposable
 {
     /// <summary>A pooled connection unused for longer than this is checked with NOOP before it carries a mail.</summary>
     static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(20);
@@ -22,6 +23,12 @@ public sealed class SmtpEmailChannel(SmtpOptions options, TimeProvider clock) : 
     readonly SemaphoreSlim slots = new(Math.Max(1, options.PoolSize), Math.Max(1, options.PoolSize));
 
     public SmtpEmailChannel(SmtpOptions options) : this(options, TimeProvider.System) { }
+
+    /// <summary>
+    /// Tests only (internal, no setting reaches it): trusts the tests' self-signed relay certificate. Unset, MailKit's
+    /// default check applies: the certificate must chain to a trusted root and match <see cref="SmtpOptions.Host"/>.
+    /// </summary>
+    internal System.Net.Security.RemoteCertificateValidationCallback? ServerCertificateCheck { get; init; }
 
     public string Name => "email";
     public double RatePerSecond => options.RatePerSecond;
@@ -116,12 +123,10 @@ public sealed class SmtpEmailChannel(SmtpOptions options, TimeProvider clock) : 
             }
         }
         var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
+        if (ServerCertificateCheck is not null) client.ServerCertificateValidationCallback = ServerCertificateCheck;
         try
         {
-            var security = !options.StartTls ? SecureSocketOptions.None
-                : options.Port == 465 ? SecureSocketOptions.SslOnConnect
-                : SecureSocketOptions.StartTls;
-            await client.ConnectAsync(options.Host!, options.Port, security, ct);
+            await client.ConnectAsync(options.Host!, options.Port, options.Security, ct);
             if (!string.IsNullOrEmpty(options.User)) await client.AuthenticateAsync(options.User, options.Password ?? "", ct);
             return client;
         }
@@ -148,8 +153,12 @@ public sealed class SmtpEmailChannel(SmtpOptions options, TimeProvider clock) : 
         }
     }
 
+    /// <summary>Closes the idle pooled connections with QUIT.</summary>
     public async ValueTask DisposeAsync()
     {
         while (idle.TryTake(out var pooled)) await DiscardAsync(pooled.Client);
     }
+
+    /// <summary>For a container disposed synchronously: the same as <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

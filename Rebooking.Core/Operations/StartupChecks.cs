@@ -68,6 +68,7 @@ public static class StartupChecks
             .Validate(o => o.Timeout > TimeSpan.Zero, "Smtp:Timeout must be a positive duration.")
             .Validate(o => o.RatePerSecond >= 0, "Smtp:RatePerSecond must not be negative (0 = no limit).")
             .Validate(o => o.PoolSize >= 1, "Smtp:PoolSize must be at least 1.")
+            .Validate(o => o.ImplicitTls != true || o.StartTls, "Smtp:ImplicitTls=true needs Smtp:StartTls=true: it is a way to encrypt, not a way to skip it.")
             .ValidateOnStart();
 
         services.AddOptions<RetentionOptions>().Bind(config.GetSection(RetentionOptions.Section))

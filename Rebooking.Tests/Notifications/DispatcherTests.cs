@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -206,6 +207,33 @@ public sealed class DispatcherTests
         await dispatcher.RunPendingAsync();
         Assert.That(again.Messages(), Has.Count.EqualTo(1));
         Assert.That(await Status("MAIL"), Is.EqualTo("accepted"));
+    }
+
+    [TestCase("RCPT:550 5.1.1 no such user", "failed", 0)]
+    [TestCase("DATA:554 5.6.0 message refused", "failed", 0)]
+    [TestCase("RCPT:451 4.3.0 try later", "accepted", 1)]
+    [TestCase("DATA:452 4.3.1 insufficient storage", "accepted", 1)]
+    public async Task SmtpRefusalAtSendTime_5xxFailsTheMailForGood_4xxSendsItLaterWithTheSameMessageId(string refusal, string finalStatus, int mails)
+    {
+        // The real aiosmtpd answers the first attempt with the refusal and would accept any later one.
+        await using var relay = await ScriptedSmtp.StartAsync(refusal);
+        var dispatcher = new NotificationDispatcher(app.Db,
+            new NotificationChannels(app.Services.GetRequiredService<NotificationChannels>().Sms,
+                new SmtpEmailChannel(new SmtpOptions { Host = "127.0.0.1", Port = relay.Port, From = "termine@velbert.de", StartTls = false, RatePerSecond = 0 })),
+            app.Clock, Options.Create(new NotificationOptions()), Options.Create(new RebookingOptions()), new WorkerIdentity("scripted"),
+            NullLogger<NotificationDispatcher>.Instance);
+
+        await dispatcher.RunPendingAsync();
+        Assert.That(await Status("MAIL"), Is.EqualTo(finalStatus == "failed" ? "failed" : "queued"));
+        Assert.That(relay.Messages(), Is.Empty);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await dispatcher.RunPendingAsync();
+
+        Assert.That(await Status("MAIL"), Is.EqualTo(finalStatus), "5xx is not retried; 4xx is");
+        Assert.That(relay.Messages(), Has.Count.EqualTo(mails));
+        var id = await app.ScalarAsync<long>("SELECT n.id FROM notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.external_ref = 'MAIL' AND n.kind = 'cancellation'");
+        Assert.That(relay.Messages().Select(m => Regex.Match(m, @"^Message-Id:\s*(\S+)", RegexOptions.Multiline | RegexOptions.IgnoreCase).Groups[1].Value),
+            Is.EqualTo(Enumerable.Repeat($"<n{id}.rebooking@velbert.de>", mails)), "the attempt after the deferral keeps the notification's Message-ID");
     }
 
     [Test]
