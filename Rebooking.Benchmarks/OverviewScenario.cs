@@ -11,7 +11,7 @@ using Rebooking.Outages;
 namespace Rebooking.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --no-build --project Rebooking.Benchmarks -- overview [seconds]</c>: the regional overview
+/// <c>dotnet run -c Release --no-build --project Rebooking.Benchmarks -- overview [seconds] [--without-figures-index]</c>: the regional overview
 /// (<c>/staff</c> for an admin of all tenants) at the scale. A SQLite database made by the real migrations and
 /// seeded set-based with 72 tenants (two offices, one service each), 100,000 cancelled bookings and 216 active,
 /// fully processed outages (3 per tenant, the first of each in one regional incident) whose affected rows add up to
@@ -30,7 +30,9 @@ internal static partial class OverviewScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+        var seconds = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var given) ? given : 30;
+        // --without-figures-index: the schema as it was before migration 0011, for the before/after comparison.
+        var withoutIndex = args.Contains("--without-figures-index");
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
         var apiDll = Path.Combine(root!.FullName, "Rebooking.Api", "bin", "Release", "net10.0", "Rebooking.Api.dll");
@@ -43,6 +45,12 @@ internal static partial class OverviewScenario
         await new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync();
         var seed = Stopwatch.StartNew();
         await SeedAsync(database);
+        if (withoutIndex)
+        {
+            await using var connection = new SqliteConnection($"Data Source={database}");
+            await connection.ExecuteAsync("DROP INDEX ix_affected_figures; ANALYZE;");
+            Console.WriteLine("without ix_affected_figures (the schema before migration 0011)");
+        }
         Console.WriteLine($"seeded {Tenants} tenants, {Tenants * OutagesPerTenant} outages, {Affected:N0} affected bookings in {seed.Elapsed.TotalSeconds:F1} s");
         await PlansAsync(database);
 
