@@ -17,6 +17,7 @@ public static class Program
         if (args is ["latency", ..]) return await FirstMessageLatency.RunAsync(args);
         if (args is ["outage-http", ..]) return await OutageOverHttp.RunAsync(args);
         if (args is ["integration", ..]) return await IntegrationScenario.RunAsync(args);
+        if (args is ["overview", ..]) return await OverviewScenario.RunAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
