@@ -21,7 +21,7 @@ public static class RebookPages
                     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'", "no-referrer");
                 return await next(context);
             })
-            .AddEndpointFilter(RequireAntiforgeryToken);
+            .AddEndpointFilter(FormTokens.Require);
         group.MapGet("", Show).ExcludeFromDescription();
         group.MapPost("/book", Book).ExcludeFromDescription();
         group.MapPost("/decline", Decline).ExcludeFromDescription();
@@ -29,19 +29,6 @@ public static class RebookPages
         return app;
     }
 
-    /// <summary>
-    /// Both forms (book and decline) need the page's antiforgery token. The framework checks it only for handlers
-    /// that bind form fields, so every POST is checked here, whatever the handler binds.
-    /// </summary>
-    static async ValueTask<object?> RequireAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        if (HttpMethods.IsPost(http.Request.Method)
-            && !await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired",
-                detail: "The form's security token is missing or invalid. Reload the page and try again.");
-        return await next(context);
-    }
 
     /// <summary><paramref name="view"/>: change or cancel, the two steps a rebooked appointment offers (GETs change nothing).</summary>
     static async Task<RazorComponentResult<RebookPage>> Show(string token, string? lang, string? view, CitizenRebooking rebooking, CancellationToken ct) =>
@@ -86,7 +73,7 @@ public static class RebookPages
         };
     }
 
-    /// <summary>Binds no form field; the group's <see cref="RequireAntiforgeryToken"/> checks the form's token all the same.</summary>
+    /// <summary>Binds no form field; the group's <see cref="FormTokens.Require"/> checks the form's token all the same.</summary>
     static async Task<IResult> Decline(string token, string? lang, CitizenRebooking rebooking, CancellationToken ct)
     {
         await rebooking.DeclineAsync(token, ct);

@@ -20,7 +20,7 @@ public static class ConsolePages
         app.MapGet("/assets/staff.css", () => Results.Text(ConsoleAssets.Stylesheet, "text/css; charset=utf-8")).ExcludeFromDescription();
         app.MapGet("/assets/staff.js", () => Results.Text(ConsoleAssets.Script, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         var group = app.MapGroup("/staff").WithTags("Console").ExcludeFromDescription()
-            .AddEndpointFilter(SecurityHeaders).AddEndpointFilter(RequireAntiforgeryToken)
+            .AddEndpointFilter(SecurityHeaders).AddEndpointFilter(FormTokens.Require)
             .AddEndpointFilter(Access.StaffSessions.RequirePasswordChange);
         group.MapGet("/language", SwitchLanguage).AllowAnonymous();
         return group;
@@ -32,19 +32,6 @@ public static class ConsolePages
         return await next(context);
     }
 
-    /// <summary>
-    /// Every POST needs the form's antiforgery token. The framework checks it only for handlers that bind form
-    /// fields; resolve and sign-out bind none, so the console checks every POST itself.
-    /// </summary>
-    static async ValueTask<object?> RequireAntiforgeryToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        if (HttpMethods.IsPost(http.Request.Method)
-            && !await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Form expired",
-                detail: "The form's security token is missing or invalid. Reload the page and try again.");
-        return await next(context);
-    }
 
     /// <summary>Renders <typeparamref name="TPage"/> with its <c>Staff</c> and <c>Model</c> parameters.</summary>
     public static RazorComponentResult<TPage> Render<TPage>(HttpContext http, object? model, int status = StatusCodes.Status200OK)
