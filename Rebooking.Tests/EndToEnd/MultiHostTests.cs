@@ -76,13 +76,13 @@ public sealed partial class MultiHostTests
         Assert.That(resolved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await resolved.Content.ReadAsStringAsync());
 
         // The workers reinstate the open bookings; wait for them (on either host) before the supervisor looks.
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var reinstatedBy = DateTime.UtcNow.AddSeconds(60);
         for (var poll = 0; ; poll++)
         {
             var progress = await farm.AdminAsync(poll % 2, HttpMethod.Get, $"/api/tenants/velbert/outages/{id}/stats");
             if (progress.GetProperty("processingComplete").GetBoolean()
                 && progress.GetProperty("outcome").GetProperty("reinstated").GetInt32() == Bookings - 1) break;
-            Assert.That(DateTime.UtcNow, Is.LessThan(until), "the workers did not reinstate the open bookings: " + progress);
+            Assert.That(DateTime.UtcNow, Is.LessThan(reinstatedBy), "the workers did not reinstate the open bookings: " + progress);
             await Task.Delay(200);
         }
 
