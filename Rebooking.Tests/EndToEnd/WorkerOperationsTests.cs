@@ -108,7 +108,8 @@ public sealed partial class WorkerOperationsTests
         var lines = worker.Output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.That(lines.Any(l => HasScope(l, "OutageId", outage.ToString())), Is.True, worker.Output);
         Assert.That(lines.Any(l => HasScope(l, "NotificationId", null)), Is.True, "a log line carries the notification id as scope");
-        Assert.That(worker.Output, Does.Not.Match(@"\+?49\s?171|0171|55500\d\d"), "no phone numbers in the logs");
+        // Not inside another token (a server id's hex, a duration's digits): those matched by chance now and then.
+        Assert.That(worker.Output, Does.Not.Match(@"(?<![\w.])(\+?49\s?171|0171|55500\d\d)"), "no phone numbers in the logs");
         try { Directory.Delete(directory, true); } catch (IOException) { }
     }
 
