@@ -9,7 +9,7 @@ public sealed class OutageReports(Db db)
     public async Task<OutageStats> ForOutageAsync(Guid outageId, bool processingComplete, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct);
-        return Compose(await connection.QueryAsync<Counts>(OutageSql.OutageStats, new { OutageId = outageId }), processingComplete);
+        return OutageFigures.Sum(await connection.QueryAsync<FigureRow>(OutageSql.OutageStats, new { OutageId = outageId }), processingComplete);
     }
 
     /// <summary>Sums over the tenant's outages whose window overlaps [from, to); either bound may be open.</summary>
@@ -18,7 +18,7 @@ public sealed class OutageReports(Db db)
         await using var connection = await db.OpenAsync(ct);
         var p = new { TenantId = tenantId, From = from, To = to };
         var incomplete = await connection.ExecuteScalarAsync<int>(OutageSql.TenantProcessingIncomplete, p);
-        return Compose(await connection.QueryAsync<Counts>(OutageSql.TenantStats, p), incomplete == 0);
+        return OutageFigures.Sum(await connection.QueryAsync<FigureRow>(OutageSql.TenantStats, p), incomplete == 0);
     }
 
     /// <summary>
@@ -29,9 +29,9 @@ public sealed class OutageReports(Db db)
     {
         if (outages.Count == 0) return new Dictionary<Guid, OutageStats>();
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<OutageCounts>(OutageSql.TenantOutageStats, new { TenantId = outages[0].TenantId });
+        var rows = await connection.QueryAsync<FigureRow>(OutageSql.TenantOutageStats, new { TenantId = outages[0].TenantId });
         var byOutage = rows.GroupBy(r => r.OutageId).ToDictionary(g => g.Key, g => g.ToList());
-        return outages.ToDictionary(o => o.Id, o => Compose(byOutage.TryGetValue(o.Id, out var counts) ? counts : [], o.ProcessingComplete));
+        return outages.ToDictionary(o => o.Id, o => OutageFigures.Sum(byOutage.TryGetValue(o.Id, out var counts) ? counts : [], o.ProcessingComplete));
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed class OutageReports(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var outages = await connection.QueryAsync<TenantOutageCount>(OutageSql.ActiveOutagesByTenant);
-        var counts = (await connection.QueryAsync<TenantCounts>(OutageSql.ActiveStatsByTenant)).ToDictionary(c => c.TenantId);
+        var counts = ByTenant(await connection.QueryAsync<FigureRow>(OutageSql.ActiveStatsByTenant));
         return PerTenant(outages, counts);
     }
 
@@ -54,7 +54,7 @@ public sealed class OutageReports(Db db)
         if (incident is null) return null;
         var p = new { IncidentId = incidentId };
         var outages = await connection.QueryAsync<TenantOutageCount>(OutageSql.IncidentOutagesByTenant, p);
-        var counts = (await connection.QueryAsync<TenantCounts>(OutageSql.IncidentStatsByTenant, p)).ToDictionary(c => c.TenantId);
+        var counts = ByTenant(await connection.QueryAsync<FigureRow>(OutageSql.IncidentStatsByTenant, p));
         return new IncidentFigures(incidentId, incident.CreatedAt, PerTenant(outages, counts));
     }
 
@@ -65,9 +65,12 @@ public sealed class OutageReports(Db db)
         return (await connection.QueryAsync<IncidentRow>(OutageSql.SelectActiveIncidents)).Select(i => (i.Id, i.CreatedAt)).ToList();
     }
 
-    static List<TenantFigures> PerTenant(IEnumerable<TenantOutageCount> outages, Dictionary<string, TenantCounts> counts) =>
+    static Dictionary<string, List<FigureRow>> ByTenant(IEnumerable<FigureRow> rows) =>
+        rows.GroupBy(r => r.TenantId ?? "").ToDictionary(g => g.Key, g => g.ToList());
+
+    static List<TenantFigures> PerTenant(IEnumerable<TenantOutageCount> outages, Dictionary<string, List<FigureRow>> counts) =>
         outages.Select(o => new TenantFigures(o.TenantId, o.Outages,
-            Compose(counts.TryGetValue(o.TenantId, out var c) ? [c] : [], o.Incomplete == 0) with { ByOffice = [] })).ToList();
+            OutageFigures.Sum(counts.TryGetValue(o.TenantId, out var c) ? c : [], o.Incomplete == 0) with { ByOffice = [] })).ToList();
 
     public async Task<IReadOnlyList<UnreachableCitizen>> CallListAsync(Guid outageId, CancellationToken ct = default)
     {
@@ -114,28 +117,6 @@ public sealed class OutageReports(Db db)
         public int Count { get; init; }
     }
 
-    /// <summary>Totals are sums of the per-office rows of one statement, so they always agree with byOffice.</summary>
-    static OutageStats Compose(IEnumerable<Counts> byOffice, bool processingComplete)
-    {
-        var offices = byOffice.ToList();
-        int Sum(Func<Counts, int> figure) => offices.Sum(figure);
-        return new OutageStats(
-            Sum(c => c.Affected), processingComplete,
-            new ContactStats(Sum(c => c.Notified), Sum(c => c.Delivered), Sum(c => c.Unreachable), Sum(c => c.Pending)),
-            new OutcomeStats(Sum(c => c.Open), Sum(c => c.Rebooked), Sum(c => c.Declined), Sum(c => c.Reinstated)),
-            offices.Select(o => new OfficeCount(o.OfficeId, o.Affected)).ToList());
-    }
-
-    sealed class OutageCounts : Counts
-    {
-        public Guid OutageId { get; init; }
-    }
-
-    sealed class TenantCounts : Counts
-    {
-        public string TenantId { get; init; } = "";
-    }
-
     sealed class TenantOutageCount
     {
         public string TenantId { get; init; } = "";
@@ -147,19 +128,5 @@ public sealed class OutageReports(Db db)
     {
         public Guid Id { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
-    }
-
-    class Counts
-    {
-        public string OfficeId { get; init; } = "";
-        public int Affected { get; init; }
-        public int Notified { get; init; }
-        public int Delivered { get; init; }
-        public int Unreachable { get; init; }
-        public int Pending { get; init; }
-        public int Open { get; init; }
-        public int Rebooked { get; init; }
-        public int Declined { get; init; }
-        public int Reinstated { get; init; }
     }
 }

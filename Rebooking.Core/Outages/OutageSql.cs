@@ -271,36 +271,31 @@ internal static class OutageSql
         FROM outage_scope s JOIN outages o ON o.id = s.outage_id WHERE o.tenant_id = @TenantId
         """;
 
-    /// <summary>Every figure of the contract over the affected rows in the group; `a` is affected_bookings.</summary>
-    const string StatsColumns = """
-        COUNT(*) AS Affected,
-               SUM(CASE WHEN a.contact IN ('notified', 'delivered') THEN 1 ELSE 0 END) AS Notified,
-               SUM(CASE WHEN a.contact = 'delivered' THEN 1 ELSE 0 END) AS Delivered,
-               SUM(CASE WHEN a.contact = 'unreachable' THEN 1 ELSE 0 END) AS Unreachable,
-               SUM(CASE WHEN a.contact = 'pending' THEN 1 ELSE 0 END) AS Pending,
-               SUM(CASE WHEN a.outcome = 'open' THEN 1 ELSE 0 END) AS "Open",
-               SUM(CASE WHEN a.outcome = 'rebooked' THEN 1 ELSE 0 END) AS Rebooked,
-               SUM(CASE WHEN a.outcome = 'declined' THEN 1 ELSE 0 END) AS Declined,
-               SUM(CASE WHEN a.outcome = 'reinstated' THEN 1 ELSE 0 END) AS Reinstated
-        """;
+    // The figures are counted, not computed, in SQL: one row per (outage, office, contact, outcome) with the
+    // number of affected bookings in that state, summed into the contract's figures by OutageFigures in C#.
+    // Grouping in the order of ix_affected_figures (outage_id, office_id, contact, outcome) lets SQLite count
+    // while it walks the covering index, without a temporary B-tree and without evaluating nine CASE sums
+    // per row: the regional overview's 100,000 rows cost about a third of what the SUM(CASE ...) form did
+    // (docs/performance.md). One statement per answer still reads one snapshot, and each row is in exactly
+    // one contact and one outcome state, so the invariants hold in every answer.
+    const string FigureColumns = "a.outage_id AS OutageId, a.office_id AS OfficeId, a.contact AS Contact, a.outcome AS Outcome, COUNT(*) AS Tally";
+    const string FigureGroups = " GROUP BY a.outage_id, a.office_id, a.contact, a.outcome";
 
-    // One statement, grouped by office: every figure of an answer comes from the same snapshot, and each
-    // row is in exactly one contact and one outcome state, so the invariants hold in every answer.
-    const string StatsByOffice = "SELECT a.office_id AS OfficeId, " + StatsColumns + " FROM affected_bookings a";
+    /// <summary>Figures of every outage of @TenantId, counted by outage, office and state, in one statement whatever the number of outages.</summary>
+    public const string TenantOutageStats = "SELECT " + FigureColumns + """
+         FROM affected_bookings a
+        WHERE a.outage_id IN (SELECT o.id FROM outages o WHERE o.tenant_id = @TenantId)
+        """ + FigureGroups;
 
-    /// <summary>Figures of every outage of @TenantId by outage and office, in one statement whatever the number of outages.</summary>
-    public const string TenantOutageStats = "SELECT a.outage_id AS OutageId, a.office_id AS OfficeId, " + StatsColumns + """
-         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
-        WHERE o.tenant_id = @TenantId
-        GROUP BY a.outage_id, a.office_id
-        """;
+    // The region's statements count per outage first (in the index's order), then name each outage's tenant.
+    const string FiguresWithTenant = "SELECT o.tenant_id AS TenantId, g.OutageId, g.OfficeId, g.Contact, g.Outcome, g.Tally FROM (SELECT " + FigureColumns;
+    const string FiguresWithTenantEnd = FigureGroups + ") g JOIN outages o ON o.id = g.OutageId";
 
-    /// <summary>Figures of all unresolved outages, summed per tenant: one statement for the whole region.</summary>
-    public const string ActiveStatsByTenant = "SELECT o.tenant_id AS TenantId, " + StatsColumns + """
-         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
-        WHERE o.status <> 'resolved'
-        GROUP BY o.tenant_id
-        """;
+    /// <summary>Figures of all unresolved outages, counted per outage and state with their tenant: one statement for the whole region.</summary>
+    public const string ActiveStatsByTenant = FiguresWithTenant + """
+         FROM affected_bookings a
+        WHERE a.outage_id IN (SELECT o2.id FROM outages o2 WHERE o2.status <> 'resolved')
+        """ + FiguresWithTenantEnd;
 
     /// <summary>Unresolved outages per tenant, and how many of them the worker has not caught up with yet.</summary>
     public const string ActiveOutagesByTenant = """
@@ -309,12 +304,11 @@ internal static class OutageSql
         FROM outages WHERE status <> 'resolved' GROUP BY tenant_id
         """;
 
-    /// <summary>Figures of the outages of incident @IncidentId, summed per tenant.</summary>
-    public const string IncidentStatsByTenant = "SELECT o.tenant_id AS TenantId, " + StatsColumns + """
-         FROM affected_bookings a JOIN outages o ON o.id = a.outage_id
-        WHERE o.incident_id = @IncidentId
-        GROUP BY o.tenant_id
-        """;
+    /// <summary>Figures of the outages of incident @IncidentId, counted per outage and state with their tenant.</summary>
+    public const string IncidentStatsByTenant = FiguresWithTenant + """
+         FROM affected_bookings a
+        WHERE a.outage_id IN (SELECT o2.id FROM outages o2 WHERE o2.incident_id = @IncidentId)
+        """ + FiguresWithTenantEnd;
 
     /// <summary>The outages of incident @IncidentId per tenant (one each, as declared), and their processing state.</summary>
     public const string IncidentOutagesByTenant = """
@@ -333,7 +327,7 @@ internal static class OutageSql
         ORDER BY i.created_at DESC
         """;
 
-    public const string OutageStats = StatsByOffice + " WHERE a.outage_id = @OutageId GROUP BY a.office_id ORDER BY a.office_id";
+    public const string OutageStats = "SELECT " + FigureColumns + " FROM affected_bookings a WHERE a.outage_id = @OutageId" + FigureGroups;
 
     // Outages of the tenant whose window overlaps [@From, @To); an open-ended outage reaches to its coverage.
     const string TenantOutagesInRange = """
@@ -342,7 +336,7 @@ internal static class OutageSql
           AND (@From IS NULL OR COALESCE(o.end_utc, o.covered_until_utc) > @From)
         """;
 
-    public const string TenantStats = StatsByOffice + " WHERE a.outage_id IN (" + TenantOutagesInRange + ") GROUP BY a.office_id ORDER BY a.office_id";
+    public const string TenantStats = "SELECT " + FigureColumns + " FROM affected_bookings a WHERE a.outage_id IN (" + TenantOutagesInRange + ")" + FigureGroups;
 
     public const string TenantProcessingIncomplete = "SELECT COUNT(*) FROM outages WHERE synced_version < desired_version AND id IN (" + TenantOutagesInRange + ")";
 
