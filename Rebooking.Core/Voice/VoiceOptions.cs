@@ -27,4 +27,11 @@ public sealed class VoiceOptions
 
     /// <summary>How long a call may stay "calling" without Twilio's final status before it counts as failed (a lost callback).</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Replaces the voice of a citizen language: key <c>de</c>, <c>en</c>, <c>tr</c>, <c>uk</c> or <c>ar</c>, value
+    /// <c>language|voice</c> (e.g. <c>Voice:Voices:uk</c> = <c>uk-UA|Google.uk-UA-Wavenet-A</c>). Unset languages keep
+    /// <see cref="VoiceLanguages.Defaults"/>.
+    /// </summary>
+    public Dictionary<string, string> Voices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Rebooking.Notifications;
 
 namespace Rebooking.Voice;
@@ -22,6 +23,7 @@ public static class VoiceRegistration
             .Validate(o => o.RatePerSecond >= 0, "Voice:RatePerSecond must not be negative (0 = no limit).")
             .Validate(o => o.Lease > TimeSpan.Zero, "Voice:Lease must be a positive duration.")
             .Validate(o => o.CallTimeout > TimeSpan.Zero, "Voice:CallTimeout must be a positive duration.")
+            .Validate(o => VoiceLanguages.AreValid(o.Voices), VoiceLanguages.InvalidMessage)
             .Validate(o => !o.Enabled || IsConfigured(config), "Voice:Enabled needs Twilio configured and Twilio:VoiceFrom set to a number of the account in E.164 (+4920...).")
             .ValidateOnStart();
         services.AddSingleton(sp =>
@@ -33,7 +35,14 @@ public static class VoiceRegistration
             return new VoiceCallerSetup(new TwilioVoiceCaller(TwilioSmsChannel.CreateClient(http, twilio), twilio.VoiceFrom!));
         });
         services.AddSingleton<VoiceHandoff>();
-        services.AddSingleton<VoiceConversation>();
+        services.AddSingleton(sp => new VoiceLanguages(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.Voices));
+        // The conversation speaks through the static VoiceScript: it learns the configured voices when it is made,
+        // before the first call is answered (see VoiceScript.Configured).
+        services.AddSingleton(sp =>
+        {
+            VoiceScript.Configured = sp.GetRequiredService<VoiceLanguages>();
+            return ActivatorUtilities.CreateInstance<VoiceConversation>(sp);
+        });
         services.AddSingleton<VoiceDialer>();
         services.AddSingleton<VoiceReports>();
         return builder;

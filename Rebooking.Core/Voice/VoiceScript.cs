@@ -6,85 +6,100 @@ using Rebooking.Rebookings;
 namespace Rebooking.Voice;
 
 /// <summary>
-/// What the citizen hears, as TwiML. German, or English for English bookings (other languages hear German, the
-/// office's language), with a voice of that language; the texts come from <c>VoiceTexts.resx</c> /
-/// <c>VoiceTexts.en.resx</c>. Nothing spoken names the citizen, the booking reference or a link: someone else may
-/// answer the phone, and a tape keeps what it hears.
+/// What the citizen hears, as TwiML, in the booking's language: German, English, Turkish, Ukrainian or Arabic (any other
+/// language hears German, the office's language; <see cref="VoiceLanguages.LanguageOf"/>), each with its own voice
+/// (<see cref="VoiceLanguages"/>). The texts come from <c>VoiceTexts.resx</c> (German) and <c>VoiceTexts.{language}.resx</c>;
+/// dates, times and the hotline number are spoken as words (<see cref="SpokenTime"/>). Nothing spoken names the citizen, the
+/// booking reference or a link: someone else may answer the phone, and a tape keeps what it hears. The clerk's public
+/// message is read as the booking carries it (in the citizen's language when the clerk gave one, else in German).
 /// </summary>
 public static class VoiceScript
 {
     static readonly ResourceManager Texts = new("Rebooking.Voice.VoiceTexts", typeof(VoiceScript).Assembly);
+    static VoiceLanguages configured = VoiceLanguages.Default;
+
+    /// <summary>
+    /// The voices a script uses when its caller passes none: <c>Voice:Voices</c> as validated at start. The voice
+    /// registration sets it when it makes the <see cref="VoiceConversation"/>, before the first call is answered; until
+    /// then the <see cref="VoiceLanguages.Defaults"/>.
+    /// </summary>
+    internal static VoiceLanguages Configured
+    {
+        get => Volatile.Read(ref configured);
+        set => Volatile.Write(ref configured, value);
+    }
 
     /// <summary>Seconds a <c>Gather</c> waits for a key.</summary>
     public const int GatherTimeoutSeconds = 6;
 
     /// <summary>The cancellation call: who calls, what happened, the first offer and the keys.</summary>
-    public static string Cancellation(LinkedBooking booking, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl) =>
-        Build(r =>
+    public static string Cancellation(LinkedBooking booking, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl, VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            Intro(r, booking);
-            Menu(r, booking, offers, offerIndex, gatherUrl);
+            Intro(s);
+            Menu(s, offers, offerIndex, gatherUrl);
         });
 
-    /// <summary>The menu again (after key 2, 9, an unknown key or one silence); <paramref name="lead"/> is said first.</summary>
-    public static string Menu(LinkedBooking booking, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl, string? leadKey = null, bool intro = false) =>
-        Build(r =>
+    /// <summary>The menu again (after key 2, 9, an unknown key or one silence); the text of <paramref name="leadKey"/> is said first.</summary>
+    public static string Menu(LinkedBooking booking, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl, string? leadKey = null, bool intro = false,
+        VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            if (leadKey is not null) Say(r, booking, T(leadKey, booking));
-            if (intro) Intro(r, booking);
-            Menu(r, booking, offers, offerIndex, gatherUrl);
+            if (leadKey is not null) s.Say(s.T(leadKey));
+            if (intro) Intro(s);
+            Menu(s, offers, offerIndex, gatherUrl);
         });
 
     /// <summary>Key 1 booked: the new appointment read back, then goodbye.</summary>
-    public static string Booked(LinkedBooking booking, NewAppointment appointment) =>
-        Build(r =>
+    public static string Booked(LinkedBooking booking, NewAppointment appointment, VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            Say(r, booking, F("Booked", booking, Spoken(booking, appointment.Start), appointment.OfficeName));
-            Say(r, booking, T("Goodbye", booking));
-            r.Add(new XElement("Hangup"));
+            s.Say(s.F("Booked", s.When(appointment.Start), appointment.OfficeName));
+            s.Say(s.T("Goodbye"));
+            s.Response.Add(new XElement("Hangup"));
         });
 
     /// <summary>An ending with the hotline's number, slowly, twice: after a decline, two silences, no more offers, or a decided booking.</summary>
-    public static string EndWithHotline(LinkedBooking booking, string leadKey) =>
-        Build(r =>
+    public static string EndWithHotline(LinkedBooking booking, string leadKey, VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            Say(r, booking, T(leadKey, booking));
-            Hotline(r, booking);
-            Say(r, booking, T("Goodbye", booking));
-            r.Add(new XElement("Hangup"));
+            s.Say(s.T(leadKey));
+            Hotline(s);
+            s.Say(s.T("Goodbye"));
+            s.Response.Add(new XElement("Hangup"));
         });
 
     /// <summary>For an answering machine: who called, that the appointment was cancelled, and the number to call back. Nothing personal.</summary>
-    public static string Machine(LinkedBooking booking, bool reinstated) =>
-        Build(r =>
+    public static string Machine(LinkedBooking booking, bool reinstated, VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            Say(r, booking, F(reinstated ? "MachineReinstated" : "Machine", booking, booking.TenantName));
-            Hotline(r, booking);
-            r.Add(new XElement("Hangup"));
+            s.Say(s.F(reinstated ? "MachineReinstated" : "Machine", booking.TenantName));
+            Hotline(s);
+            s.Response.Add(new XElement("Hangup"));
         });
 
     /// <summary>The reinstatement call to a human: the appointment takes place after all.</summary>
-    public static string Reinstated(LinkedBooking booking) =>
-        Build(r =>
+    public static string Reinstated(LinkedBooking booking, VoiceLanguages? voices = null) =>
+        Build(booking, voices, s =>
         {
-            Say(r, booking, F("Intro", booking, booking.TenantName));
-            Say(r, booking, F("Reinstated", booking, Spoken(booking, booking.Start), booking.OfficeName));
-            Hotline(r, booking);
-            Say(r, booking, T("Goodbye", booking));
-            r.Add(new XElement("Hangup"));
+            s.Say(s.F("Intro", booking.TenantName));
+            s.Say(s.F("Reinstated", s.When(booking.Start), booking.OfficeName));
+            Hotline(s);
+            s.Say(s.T("Goodbye"));
+            s.Response.Add(new XElement("Hangup"));
         });
 
     /// <summary>A request about a call we do not know (or no longer need): hang up, say nothing.</summary>
     public static string HangUp() => "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Response><Hangup /></Response>";
 
-    static void Intro(XElement r, LinkedBooking booking)
+    static void Intro(Speech s)
     {
-        Say(r, booking, F("Intro", booking, booking.TenantName));
-        Say(r, booking, F("Cancelled", booking, Spoken(booking, booking.Start), booking.OfficeName));
-        if (!string.IsNullOrWhiteSpace(booking.PublicMessage)) Say(r, booking, booking.PublicMessage);
+        s.Say(s.F("Intro", s.Booking.TenantName));
+        s.Say(s.F("Cancelled", s.When(s.Booking.Start), s.Booking.OfficeName));
+        if (!string.IsNullOrWhiteSpace(s.Booking.PublicMessage)) s.Say(s.Booking.PublicMessage);
     }
 
-    static void Menu(XElement r, LinkedBooking booking, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl)
+    static void Menu(Speech s, IReadOnlyList<Offer> offers, int offerIndex, string gatherUrl)
     {
         var gather = new XElement("Gather",
             new XAttribute("input", "dtmf"), new XAttribute("numDigits", "1"),
@@ -93,53 +108,59 @@ public static class VoiceScript
         if (offerIndex < offers.Count)
         {
             var offer = offers[offerIndex];
-            Say(gather, booking, F("Menu", booking, Spoken(booking, offer.Start), offer.OfficeName));
+            s.Say(s.F("Menu", s.When(offer.Start), offer.OfficeName), gather);
         }
         else
-            Say(gather, booking, T("MenuNoOffer", booking));
-        r.Add(gather);
+            s.Say(s.T("MenuNoOffer"), gather);
+        s.Response.Add(gather);
     }
 
-    static void Hotline(XElement r, LinkedBooking booking)
+    static void Hotline(Speech s)
     {
-        if (string.IsNullOrWhiteSpace(booking.ContactPhone)) return;
-        var digits = SpokenTime.Digits(booking.ContactPhone, English(booking));
+        if (string.IsNullOrWhiteSpace(s.Booking.ContactPhone)) return;
+        var digits = SpokenTime.Digits(s.Booking.ContactPhone, s.Language);
         for (var i = 0; i < 2; i++)
         {
-            Say(r, booking, T(i == 0 ? "Hotline" : "HotlineAgain", booking));
-            r.Add(new XElement("Pause", new XAttribute("length", "1")));
-            Say(r, booking, digits);
-            r.Add(new XElement("Pause", new XAttribute("length", "1")));
+            s.Say(s.T(i == 0 ? "Hotline" : "HotlineAgain"));
+            s.Response.Add(new XElement("Pause", new XAttribute("length", "1")));
+            s.Say(digits);
+            s.Response.Add(new XElement("Pause", new XAttribute("length", "1")));
         }
     }
 
-    static string Spoken(LinkedBooking booking, DateTimeOffset start)
+    static string Build(LinkedBooking booking, VoiceLanguages? voices, Action<Speech> fill)
     {
-        var local = TimeZoneInfo.ConvertTime(start, booking.Zone);
-        return F("When", booking, SpokenTime.Date(local, English(booking)), SpokenTime.Time(local, English(booking)));
+        var speech = new Speech(booking, voices ?? Configured);
+        fill(speech);
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + speech.Response.ToString(SaveOptions.DisableFormatting);
     }
 
-    static bool English(LinkedBooking booking) => booking.Language == "en";
-
-    static void Say(XElement parent, LinkedBooking booking, string text)
+    /// <summary>One TwiML document being written for one booking: its language, voice and texts.</summary>
+    sealed class Speech(LinkedBooking booking, VoiceLanguages voices)
     {
-        parent.Add(new XElement("Say",
-            new XAttribute("language", English(booking) ? "en-GB" : "de-DE"),
-            new XAttribute("voice", English(booking) ? "Polly.Amy" : "Polly.Vicki"),
-            text));
-        if (parent.Name == "Response") parent.Add(new XElement("Pause", new XAttribute("length", "1")));
+        public LinkedBooking Booking { get; } = booking;
+        public string Language { get; } = VoiceLanguages.LanguageOf(booking.Language);
+        public XElement Response { get; } = new("Response");
+        readonly SpeakingVoice voice = voices.For(booking.Language);
+        CultureInfo Culture => CultureInfo.GetCultureInfo(Language);
+
+        /// <summary>Adds a <c>Say</c> in this booking's language and voice to <paramref name="parent"/> (the response unless given), with a pause after it at the top level.</summary>
+        public void Say(string text, XElement? parent = null)
+        {
+            parent ??= Response;
+            parent.Add(new XElement("Say", new XAttribute("language", voice.SayLanguage), new XAttribute("voice", voice.Voice), text));
+            if (parent == Response) parent.Add(new XElement("Pause", new XAttribute("length", "1")));
+        }
+
+        /// <summary>A date and time as the language's <c>When</c> text says it, in the tenant's zone.</summary>
+        public string When(DateTimeOffset start)
+        {
+            var local = TimeZoneInfo.ConvertTime(start, Booking.Zone);
+            return F("When", SpokenTime.Date(local, Language), SpokenTime.Time(local, Language));
+        }
+
+        public string T(string key) => Texts.GetString(key, Culture) ?? throw new MissingManifestResourceException(key);
+
+        public string F(string key, params object[] args) => string.Format(Culture, T(key), args);
     }
-
-    static string Build(Action<XElement> fill)
-    {
-        var response = new XElement("Response");
-        fill(response);
-        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + response.ToString(SaveOptions.DisableFormatting);
-    }
-
-    static CultureInfo Culture(LinkedBooking booking) => CultureInfo.GetCultureInfo(English(booking) ? "en" : "de");
-
-    static string T(string key, LinkedBooking booking) => Texts.GetString(key, Culture(booking)) ?? throw new MissingManifestResourceException(key);
-
-    static string F(string key, LinkedBooking booking, params object[] args) => string.Format(Culture(booking), T(key, booking), args);
 }

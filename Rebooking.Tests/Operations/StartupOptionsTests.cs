@@ -24,6 +24,8 @@ public sealed class StartupOptionsTests
         yield return Case("Voice:Hours", ("Voice__Hours", "Mo-Sa 9-19")).SetName("UnreadableCallingHours_StopsTheApi");
         yield return Case("Voice:Enabled", ("Voice__Enabled", "true"), ("Twilio__AccountSid", TwilioAccount), ("Twilio__AuthToken", "token"), ("Twilio__From", "Buergeramt"))
             .SetName("CallsWithoutAVoiceNumber_StopTheApi");
+        yield return Case("Voice:Voices", ("Voice__Voices__uk", "Google.uk-UA-Wavenet-A")).SetName("AVoiceOverrideWithoutItsSayLanguage_StopsTheApi");
+        yield return Case("Voice:Voices", ("Voice__Voices__fr", "fr-FR|Polly.Lea")).SetName("AVoiceOverrideForALanguageCitizensCannotHave_StopsTheApi");
         yield return Case("Outages:BatchSize", ("Outages__BatchSize", "0")).SetName("BatchSizeZero_StopsTheWorker").SetProperty("Project", "Rebooking.Worker");
     }
 
