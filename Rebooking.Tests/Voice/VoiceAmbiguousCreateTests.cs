@@ -169,6 +169,26 @@ public sealed class VoiceAmbiguousCreateTests
     }
 
     [Test]
+    public async Task A5xxWithoutABody_ButTheCallIsPlaced_AndBusy_IsRecordedForThatCall_AndRetriedWithOneRingPerAttempt()
+    {
+        await StartAsync(FakeTwilio.Reply.GatewayErrorPage(createdAnyway: true));
+        Assert.That(await Call<string>("status"), Is.EqualTo("calling"), "a proxy's error page leaves the outcome unknown");
+        Assert.That(await Call<string?>("call_sid"), Is.Null);
+
+        var call = twilio.Calls.Single(c => c.To == Land1);
+        await twilio.PlayAsync(app.Anonymous(), call, Citizen.Busy());
+        Assert.That(await Call<string>("call_sid"), Is.EqualTo(call.Sid), "the status callback for our call id brought the CallSid");
+        Assert.That(await Call<string>("last_result"), Is.EqualTo("busy"));
+        Assert.That(await Call<string>("status"), Is.EqualTo("queued"));
+
+        app.Clock.Advance(RetryAfter);
+        await Dialer.RunPendingAsync();
+        Assert.That(Rang(Land1), Is.EqualTo(2));
+        Assert.That(Asked(Land1), Is.EqualTo(2));
+        Assert.That(await Call<int>("attempts"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task ReconcilingASecondAttempt_NeverAdoptsTheFirstAttemptsCall()
     {
         await StartAsync(FakeTwilio.Reply.Created());
