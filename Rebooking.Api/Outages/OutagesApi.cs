@@ -21,8 +21,15 @@ public sealed record OutageResponse(
     IReadOnlyList<string> OfficeIds, IReadOnlyList<string> ServiceIds, IReadOnlyList<string> ExemptServiceIds,
     string Reason, string PublicMessage, bool Notify, string CreatedAt, string CreatedBy, string? ResolvedAt, OutageStats Stats);
 
+/// <summary>
+/// A row of the call list. <c>calls</c>, <c>lastCallAt</c> and <c>lastCallResult</c> (v2, voice) tell who was
+/// called: the number of calls, when the last one started (with the tenant's offset, like <c>start</c>) and how it
+/// ended as a code (busy, no-answer, failed, canceled, completed, lost, answered, machine, calling); 0, null and
+/// null for a citizen never called.
+/// </summary>
 public sealed record UnreachableResponse(
-    string BookingRef, string Name, string? Phone, string? Email, string Start, string OfficeId, string ServiceId, string Reason);
+    string BookingRef, string Name, string? Phone, string? Email, string Start, string OfficeId, string ServiceId, string Reason,
+    int Calls, string? LastCallAt, string? LastCallResult);
 
 public static class OutagesApi
 {
@@ -168,7 +175,8 @@ public static class OutagesApi
         if (http.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase))
             return TypedResults.File(CallListCsv.Write(citizens, zone), "text/csv; charset=utf-8", CallListCsv.FileName(tenant, id));
         return TypedResults.Ok(citizens.Select(c => new UnreachableResponse(
-            c.BookingRef, c.Name, c.Phone, c.Email, OffsetTime.Format(c.Start, zone), c.OfficeId, c.ServiceId, c.Reason)).ToList());
+            c.BookingRef, c.Name, c.Phone, c.Email, OffsetTime.Format(c.Start, zone), c.OfficeId, c.ServiceId, c.Reason,
+            c.Calls, c.LastCallAt is { } last ? OffsetTime.Format(last, zone) : null, c.LastCallResult)).ToList());
     }
 
     static OutageResponse Describe(Outage o, TimeZoneInfo zone, OutageStats stats) => new(

@@ -12,9 +12,14 @@ namespace Rebooking.Outages;
 /// </summary>
 public static class CallListCsv
 {
-    static readonly string[] Columns = ["bookingRef", "name", "phone", "email", "start", "officeId", "serviceId", "reason"];
+    static readonly string[] Columns = ["bookingRef", "name", "phone", "email", "start", "officeId", "serviceId", "reason", "calls", "lastCall", "lastCallResult"];
 
-    public static byte[] Write(IEnumerable<UnreachableCitizen> rows, TimeZoneInfo zone)
+    /// <summary>
+    /// The file. The last three columns are the voice calls: how many were made, when the last one started (local
+    /// time, like <c>start</c>) and how it ended in words (<see cref="Voice.CallResults"/>, German unless
+    /// <paramref name="language"/> says otherwise); all three empty for a citizen who was never called.
+    /// </summary>
+    public static byte[] Write(IEnumerable<UnreachableCitizen> rows, TimeZoneInfo zone, CultureInfo? language = null)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = ";" }))
@@ -23,7 +28,14 @@ public static class CallListCsv
             csv.NextRecord();
             foreach (var r in rows)
             {
-                foreach (var field in new[] { r.BookingRef, r.Name, Phone(r.Phone), r.Email, OffsetTime.Format(r.Start, zone), r.OfficeId, r.ServiceId, r.Reason })
+                var called = r.Calls > 0;
+                foreach (var field in new[]
+                {
+                    r.BookingRef, r.Name, Phone(r.Phone), r.Email, OffsetTime.Format(r.Start, zone), r.OfficeId, r.ServiceId, r.Reason,
+                    called ? r.Calls.ToString(CultureInfo.InvariantCulture) : null,
+                    called && r.LastCallAt is { } last ? OffsetTime.Format(last, zone) : null,
+                    called ? Voice.CallResults.Words(r.LastCallResult, language) : null,
+                })
                     csv.WriteField(CsvCells.Neutralise(field));
                 csv.NextRecord();
             }

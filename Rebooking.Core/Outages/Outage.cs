@@ -78,6 +78,18 @@ public sealed class UnreachableCitizen
     public string ServiceId { get; init; } = "";
     public string Reason { get; init; } = "";
 
+    /// <summary>Voice calls made to this citizen about the cancellation (attempts that were started); 0 when never called.</summary>
+    public int Calls { get; init; }
+
+    /// <summary>When the last of those calls started (UTC); null when never called.</summary>
+    public DateTimeOffset? LastCallAt { get; init; }
+
+    /// <summary>
+    /// How the last call ended, as a code (<see cref="Voice.CallResults"/> turns it into words): busy, no-answer,
+    /// failed, canceled, completed, lost, answered, machine or calling. Null when never called.
+    /// </summary>
+    public string? LastCallResult { get; init; }
+
     /// <summary>
     /// Why the hotline calls, as clerks read it: "landline-only" when no message could be sent but there is a
     /// phone (a landline), else the stored reason (no-contact: nothing at all; failed: delivery failed).

@@ -344,12 +344,20 @@ internal static class OutageSql
     // Who is on the hotline's call list: unreachable and not yet rebooked, declined or reinstated.
     const string OnCallList = "a.outage_id = @OutageId AND a.contact = 'unreachable' AND a.outcome = 'open'";
 
+    // The call list with each citizen's cancellation calls (at most one call job per affected row: its dedupe key),
+    // in the same statement: how many attempts, when the last one started, and how it ended — the call's state
+    // while a person or a tape picked up or it is ringing, else Twilio's last word (busy, no-answer, …).
     public const string CallList = """
         SELECT b.external_ref AS BookingRef, b.name AS Name, b.phone AS Phone, b.email AS Email, a.start_utc AS Start,
                a.office_id AS OfficeId, a.service_id AS ServiceId,
-               CASE WHEN EXISTS (SELECT 1 FROM voice_calls c WHERE c.affected_id = a.id AND c.kind = 'cancellation' AND c.status = 'unreachable')
-                    THEN 'phone' ELSE a.unreachable_reason END AS Reason
+               CASE WHEN c.status = 'unreachable' THEN 'phone' ELSE a.unreachable_reason END AS Reason,
+               COALESCE(c.attempts, 0) AS Calls,
+               CASE WHEN c.attempts > 0 THEN c.last_call_at END AS LastCallAt,
+               CASE WHEN c.attempts > 0 THEN
+                   CASE WHEN c.status IN ('calling', 'answered', 'machine') THEN c.status ELSE c.last_result END
+               END AS LastCallResult
         FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id
+        LEFT JOIN voice_calls c ON c.affected_id = a.id AND c.tenant_id = a.tenant_id AND c.kind = 'cancellation'
         WHERE
         """ + " " + OnCallList + """
 

@@ -9,7 +9,8 @@ namespace Rebooking.Voice;
 /// <summary>
 /// Calls through the Twilio SDK (<c>CallResource.CreateAsync</c>) with the SMS channel's client and credentials, from
 /// <c>Twilio:VoiceFrom</c>. Twilio detects answering machines and waits for the beep (<c>DetectMessageEnd</c>), so a
-/// message left lands on the tape; it posts only the final status back.
+/// message left lands on the tape; it posts only the final status back. An ambiguous create is reconciled with
+/// <see cref="FindPlacedAsync"/> (Twilio's list of calls to the number), as the SMS channel does with messages.
 /// </summary>
 public sealed class TwilioVoiceCaller(ITwilioRestClient client, string from) : IVoiceCaller
 {
@@ -39,4 +40,40 @@ public sealed class TwilioVoiceCaller(ITwilioRestClient client, string from) : I
             return new SendOutcome(SendStatus.Ambiguous, Error: e.InnerException?.GetType().Name ?? "connection failed");
         }
     }
+
+    /// <summary>
+    /// <c>GET …/Calls.json?To=…&amp;From=…</c>, first page only (the SDK loads later pages synchronously; Twilio lists the
+    /// newest first, and an attempt's call is among an hour's few calls to one number). <c>date_created</c> decides
+    /// what belongs to the attempt: a call without it is left out rather than guessed.
+    /// </summary>
+    public async Task<IReadOnlyList<PlacedCall>> FindPlacedAsync(string to, DateTimeOffset since, CancellationToken ct)
+    {
+        var read = new ReadCallOptions { To = new TwilioNumber(to), From = new TwilioNumber(from), PageSize = 50, Limit = 50 };
+        List<CallResource> calls;
+        try
+        {
+            var page = await CallResource.ReadAsync(read, client);
+            page.AutoPaging = false;
+            calls = page.ToList();
+        }
+        catch (TwilioException e)
+        {
+            throw new HttpRequestException("Twilio could not be asked about an earlier call", e);
+        }
+        var earliest = since.AddMinutes(-2);
+        return calls
+            .Select(c => (Call: c, Created: Utc(c.DateCreated)))
+            .Where(c => c.Call.Sid is not null && c.Created >= earliest)
+            .OrderBy(c => c.Created)
+            .Select(c => new PlacedCall(c.Call.Sid, c.Call.Status?.ToString() ?? "queued"))
+            .ToList();
+    }
+
+    /// <summary><c>date_created</c> in UTC: the SDK hands it over as a DateTime of uncertain kind.</summary>
+    static DateTimeOffset? Utc(DateTime? created) => created switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Local } d => new DateTimeOffset(d.ToUniversalTime(), TimeSpan.Zero),
+        { } d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc), TimeSpan.Zero),
+    };
 }

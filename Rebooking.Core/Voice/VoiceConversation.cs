@@ -11,7 +11,9 @@ namespace Rebooking.Voice;
 /// <summary>
 /// Twilio's side of a call: the instructions when someone picks up, each key press, and the final status. The
 /// caller has checked the request's signature. A call is found by our id and its CallSid together, so a request
-/// for another call, a finished one or a forged id changes nothing and hears a hang-up. Key 1 books through
+/// for another call, a finished one or a forged id changes nothing and hears a hang-up. The one exception is an
+/// attempt whose create went unanswered (no CallSid yet): the first signed request for its id, instructions or
+/// final status, brings the CallSid, which the attempt adopts (<see cref="VoiceSql.AdoptSid"/>). Key 1 books through
 /// <see cref="CitizenRebooking.BookByPhoneAsync"/>, the same booking the citizen's link makes.
 /// </summary>
 public sealed class VoiceConversation(
@@ -27,7 +29,7 @@ public sealed class VoiceConversation(
     /// <summary>Someone picked up. <paramref name="answeredBy"/>: Twilio's answering-machine verdict (human, machine_end_beep, …).</summary>
     public async Task<string> AnswerAsync(long callId, string callSid, string? answeredBy, CancellationToken ct = default)
     {
-        var call = await FindAsync(callId, callSid, ct);
+        var call = await FindAsync(callId, callSid, ct, adopt: true);
         if (call is null) return VoiceScript.HangUp();
         var booking = await rebooking.FindAffectedAsync(call.TenantId, call.AffectedId, ct);
         if (booking is null) return VoiceScript.HangUp();
@@ -115,7 +117,7 @@ public sealed class VoiceConversation(
     /// </summary>
     public async Task StatusAsync(long callId, string callSid, string callStatus, CancellationToken ct = default)
     {
-        var call = await FindAsync(callId, callSid, ct);
+        var call = await FindAsync(callId, callSid, ct, adopt: true);
         if (call is null) return;
         if (call.Status == "calling" && callStatus is "busy" or "no-answer" or "failed" or "canceled" or "completed")
             await EndAttemptAsync(call, callSid, callStatus, ct);
@@ -151,10 +153,51 @@ public sealed class VoiceConversation(
             Id = callId, CallSid = callSid, OfferIndex = index, OfferedSlot = index < offers.Count ? offers[index].SlotId : (long?)null, Now = clock.GetUtcNow(),
         }, transaction), ct);
 
-    async Task<VoiceCall?> FindAsync(long callId, string callSid, CancellationToken ct)
+    /// <summary>
+    /// The attempt that <paramref name="callSid"/> belongs to. With <paramref name="adopt"/>, an attempt of this id
+    /// that is still waiting for its CallSid takes this one first.
+    /// </summary>
+    async Task<VoiceCall?> FindAsync(long callId, string callSid, CancellationToken ct, bool adopt = false)
     {
         if (string.IsNullOrEmpty(callSid)) return null;
+        var call = await ReadAsync(callId, callSid, ct);
+        if (call is not null || !adopt || await AdoptAsync(callId, callSid, ct) == 0) return call;
+        logger.LogInformation("Call {CallId}: Twilio's request names the call whose creation went unanswered; its CallSid is adopted", callId);
+        return await ReadAsync(callId, callSid, ct);
+    }
+
+    async Task<VoiceCall?> ReadAsync(long callId, string callSid, CancellationToken ct)
+    {
         await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<VoiceCall>(VoiceSql.Find, new { Id = callId, CallSid = callSid });
+    }
+
+    Task<int> AdoptAsync(long callId, string callSid, CancellationToken ct) =>
+        db.InTransactionAsync((connection, transaction) =>
+            connection.ExecuteAsync(VoiceSql.AdoptSid, new { Id = callId, CallSid = callSid, Now = clock.GetUtcNow() }, transaction), ct);
+
+    /// <summary>
+    /// An attempt whose create went unanswered and about which Twilio sent nothing within <c>Voice:CallTimeout</c>:
+    /// the first of <paramref name="placed"/> (Twilio's calls to the number since the attempt began, oldest first)
+    /// that no other call holds is adopted, and its status counts as the final status callback would; a call still
+    /// ringing or in progress gets another <c>Voice:CallTimeout</c>. False when none could be adopted.
+    /// </summary>
+    internal async Task<bool> AdoptPlacedAsync(VoiceCall call, IReadOnlyList<PlacedCall> placed, CancellationToken ct)
+    {
+        foreach (var found in placed)
+        {
+            if (await AdoptAsync(call.Id, found.Sid, ct) == 0) continue;
+            logger.LogInformation("Call {CallId}: Twilio placed it after all ({CallStatus}); its CallSid is adopted", call.Id, found.Status);
+            if (found.Status is "busy" or "no-answer" or "failed" or "canceled" or "completed")
+                await StatusAsync(call.Id, found.Sid, found.Status, ct);
+            else
+            {
+                var now = clock.GetUtcNow();
+                await db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(VoiceSql.WaitForStatus,
+                    new { call.Id, CallSid = found.Sid, WaitUntil = now + options.Value.CallTimeout, Now = now }, transaction), ct);
+            }
+            return true;
+        }
+        return false;
     }
 }

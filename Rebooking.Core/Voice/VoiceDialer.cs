@@ -14,6 +14,8 @@ namespace Rebooking.Voice;
 /// second (per process); each attempt is counted before Twilio is asked, so no crash hides one. Also queues the reinstatement
 /// calls of citizens reached by phone, withdraws calls nobody needs any more (the booking was reinstated before
 /// anyone was told, rebooked through the hotline, or declined), and ends attempts whose final status never came.
+/// A create whose answer was lost never leads to a second call in the same attempt: the attempt waits for Twilio's
+/// requests, and after <c>Voice:CallTimeout</c> Twilio is asked whether the call exists before it counts as failed.
 /// </summary>
 public sealed class VoiceDialer(
     Db db, VoiceCallerSetup setup, VoiceConversation conversation, TimeProvider clock, IOptions<VoiceOptions> options,
@@ -35,7 +37,7 @@ public sealed class VoiceDialer(
         {
             await db.InTransactionAsync((connection, transaction) =>
                 connection.ExecuteAsync(VoiceSql.QueueReinstatements, new { Now = clock.GetUtcNow() }, transaction), ct);
-            await EndLostAsync(ct);
+            await EndLostAsync(caller, ct);
             var started = 0;
             while (!ct.IsCancellationRequested)
             {
@@ -100,10 +102,15 @@ public sealed class VoiceDialer(
                 }, CancellationToken.None);
                 logger.LogWarning("Twilio refused the call for now ({Code}); it stays queued", outcome.ErrorCode);
                 return false;
+            case SendStatus.Ambiguous:
+                // The call may ring: its first signed request (instructions or final status) brings the CallSid, see VoiceSql.AdoptSid.
+                await ExecuteAsync(VoiceSql.AwaitTwilio, new { call.Id, Owner = owner, Now = clock.GetUtcNow() }, CancellationToken.None);
+                logger.LogWarning("Twilio's answer to call {Attempt} of {MaxAttempts} was lost ({Code}, {Error}); waiting for Twilio's requests about it",
+                    attempt.Attempts, options.MaxAttempts, outcome.ErrorCode, outcome.Error);
+                return false;
             default:
-                // Ambiguous: the call may ring, but its requests carry a CallSid we do not know and hear a hang-up; counted as failed.
-                logger.LogWarning("Twilio could not place the call ({Code}, {Status})", outcome.ErrorCode, outcome.Status);
-                await conversation.EndAttemptAsync(attempt, null, "failed", CancellationToken.None, final: outcome.Status == SendStatus.Permanent);
+                logger.LogWarning("Twilio cannot place the call ({Code}, {Status})", outcome.ErrorCode, outcome.Status);
+                await conversation.EndAttemptAsync(attempt, null, "failed", CancellationToken.None, final: true);
                 return false;
         }
     }
@@ -120,18 +127,60 @@ public sealed class VoiceDialer(
         nextStart = (now > nextStart ? now : nextStart) + TimeSpan.FromSeconds(1 / options.RatePerSecond);
     }
 
-    /// <summary>Attempts whose final status did not come within <c>Voice:CallTimeout</c> count as failed.</summary>
-    async Task EndLostAsync(CancellationToken ct)
+    /// <summary>
+    /// Attempts whose final status did not come within <c>Voice:CallTimeout</c>. One with a CallSid counts as failed
+    /// (<c>lost</c>). One without (its create went unanswered, or the worker died before asking) is first reconciled:
+    /// Twilio's calls to the number since the attempt began are read, and one found is adopted with its status; only
+    /// when Twilio has none does the attempt count as failed. When Twilio cannot be asked, the attempt waits for the next run.
+    /// </summary>
+    async Task EndLostAsync(IVoiceCaller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        List<VoiceCall> lost;
+        List<Lost> lost;
         await using (var connection = await db.OpenAsync(ct))
-            lost = (await connection.QueryAsync<VoiceCall>(VoiceSql.SelectLost, new { Before = now - options.CallTimeout, Now = now })).ToList();
-        foreach (var call in lost) await conversation.EndAttemptAsync(call, call.CallSid, "lost", ct);
+            lost = (await connection.QueryAsync<Lost>(VoiceSql.SelectLost, new { Before = now - options.CallTimeout, Now = now })).ToList();
+        foreach (var row in lost)
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["VoiceCallId"] = row.Id });
+            var call = new VoiceCall { Id = row.Id, TenantId = row.TenantId, AffectedId = row.AffectedId, Kind = row.Kind, Status = row.Status, Attempts = row.Attempts, CallSid = row.CallSid };
+            if (row.CallSid is not null || row.Phone is null || row.LastCallAt is not { } began)
+            {
+                await conversation.EndAttemptAsync(call, row.CallSid, "lost", ct);
+                continue;
+            }
+            IReadOnlyList<PlacedCall> placed;
+            try
+            {
+                placed = await caller.FindPlacedAsync(row.Phone, began, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                // Not the exception itself: its message may carry the list's URL, and with it the number.
+                logger.LogWarning("Twilio could not be asked whether call {CallId} was placed ({Error}); asking again at the next run",
+                    row.Id, e.InnerException?.GetType().Name);
+                continue;
+            }
+            if (await conversation.AdoptPlacedAsync(call, placed, ct)) continue;
+            logger.LogInformation("Twilio has no call for attempt {Attempt} of call {CallId}: it was never placed", row.Attempts, row.Id);
+            await conversation.EndAttemptAsync(call, null, "failed", ct);
+        }
     }
 
     Task<int> ExecuteAsync(string sql, object parameters, CancellationToken ct) =>
         db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), ct);
+
+    sealed class Lost
+    {
+        public long Id { get; init; }
+        public string TenantId { get; init; } = "";
+        public long AffectedId { get; init; }
+        public string Kind { get; init; } = "";
+        public string Status { get; init; } = "";
+        public int Attempts { get; init; }
+        public string? CallSid { get; init; }
+        public DateTimeOffset? LastCallAt { get; init; }
+        public string? Phone { get; init; }
+    }
 
     sealed class Claimed
     {

@@ -104,9 +104,33 @@ public static class VoiceSql
         WHERE id = @Id AND lease_owner = @Owner AND status = 'queued'
         """;
 
+    // Twilio accepted the call: its CallSid, unless a request of Twilio's already brought another one (never replaced).
     public const string SetSid = """
         UPDATE voice_calls SET call_sid = @CallSid, lease_owner = NULL, lease_until = NULL, updated_at = @Now
+        WHERE id = @Id AND lease_owner = @Owner AND status = 'calling' AND (call_sid IS NULL OR call_sid = @CallSid)
+        """;
+
+    // Twilio's answer to the create was lost (timeout, dropped connection, a 5xx without a body): the call may ring.
+    // The attempt stays 'calling' without a CallSid, and the dialer lets go of it: Twilio's first signed request for
+    // this call id brings the CallSid (AdoptSid), or after Voice:CallTimeout the dialer asks Twilio (SelectLost).
+    public const string AwaitTwilio = """
+        UPDATE voice_calls SET lease_owner = NULL, lease_until = NULL, updated_at = @Now
         WHERE id = @Id AND lease_owner = @Owner AND status = 'calling'
+        """;
+
+    // A CallSid for an attempt that has none yet (its create went unanswered), from a signed request of Twilio's for
+    // our call id or from Twilio's list of calls. Never replaces a CallSid, never takes one another call already holds.
+    public const string AdoptSid = """
+        UPDATE voice_calls SET call_sid = @CallSid, updated_at = @Now
+        WHERE id = @Id AND status = 'calling' AND call_sid IS NULL
+          AND NOT EXISTS (SELECT 1 FROM voice_calls o WHERE o.call_sid = @CallSid)
+        """;
+
+    // A reconciled call that Twilio still shows ringing or in progress: its final status gets another Voice:CallTimeout
+    // (SelectLost skips a call whose lease_until lies ahead).
+    public const string WaitForStatus = """
+        UPDATE voice_calls SET lease_until = @WaitUntil, updated_at = @Now
+        WHERE id = @Id AND call_sid = @CallSid AND status = 'calling'
         """;
 
     // One call of this process: found by our id and Twilio's CallSid together, never by anything a citizen holds.
@@ -148,11 +172,15 @@ public static class VoiceSql
         WHERE id = @Id AND call_sid = @CallSid AND status IN ('answered', 'machine')
         """;
 
-    // Calls whose final status never arrived (a lost callback, or a worker that died between counting and asking Twilio).
+    // Calls whose final status never arrived (a lost callback, an unanswered create, or a worker that died between
+    // counting and asking Twilio), with the number that was dialled and when the attempt began, to ask Twilio.
     public const string SelectLost = """
-        SELECT id AS Id, tenant_id AS TenantId, affected_id AS AffectedId, kind AS Kind, status AS Status, attempts AS Attempts, call_sid AS CallSid
-        FROM voice_calls
-        WHERE status = 'calling' AND last_call_at < @Before AND (lease_until IS NULL OR lease_until < @Now)
+        SELECT c.id AS Id, c.tenant_id AS TenantId, c.affected_id AS AffectedId, c.kind AS Kind, c.status AS Status,
+               c.attempts AS Attempts, c.call_sid AS CallSid, c.last_call_at AS LastCallAt, b.phone AS Phone
+        FROM voice_calls c
+        LEFT JOIN affected_bookings a ON a.id = c.affected_id AND a.tenant_id = c.tenant_id
+        LEFT JOIN bookings b ON b.id = a.booking_id
+        WHERE c.status = 'calling' AND c.last_call_at < @Before AND (c.lease_until IS NULL OR c.lease_until < @Now)
         """;
 
     // The outage page's figures: calls made (attempts), calls that reached someone, calls still to come.

@@ -243,14 +243,15 @@ public sealed class OutageLifecycleTests
         Assert.That(landline.GetProperty("phone").GetString(), Is.EqualTo("+492051260"));
         Assert.That(landline.GetProperty("start").GetString(), Is.EqualTo("2021-05-06T10:30:00+02:00"));
         Assert.That(landline.GetProperty("reason").GetString(), Is.EqualTo("no-contact"));
+        Assert.That(landline.GetProperty("calls").GetInt32(), Is.Zero, "voice calls are off here");
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tenants/velbert/outages/{outage}/unreachable");
         request.Headers.Accept.ParseAdd("text/csv");
         var csv = await app.Admin().SendAsync(request);
         Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
         var lines = Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0], Is.EqualTo("bookingRef;name;phone;email;start;officeId;serviceId;reason"));
-        Assert.That(lines[2], Is.EqualTo("LAND;Bürger LAND;0049 2051260;;2021-05-06T10:30:00+02:00;mitte;sterbefall;no-contact"), "no cell starts with +");
+        Assert.That(lines[0], Is.EqualTo("bookingRef;name;phone;email;start;officeId;serviceId;reason;calls;lastCall;lastCallResult"));
+        Assert.That(lines[2], Is.EqualTo("LAND;Bürger LAND;0049 2051260;;2021-05-06T10:30:00+02:00;mitte;sterbefall;no-contact;;;"), "no cell starts with +; never called: no call data");
         Assert.That(lines, Has.Length.EqualTo(4));
     }
 

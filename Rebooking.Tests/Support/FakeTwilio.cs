@@ -58,6 +58,7 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", fake.CreateAsync);
         app.MapGet("/2010-04-01/Accounts/{account}/Messages.json", fake.List);
         app.MapPost("/2010-04-01/Accounts/{account}/Calls.json", fake.CreateCallAsync);
+        app.MapGet("/2010-04-01/Accounts/{account}/Calls.json", fake.CallsPage);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
@@ -142,6 +143,8 @@ public sealed partial class FakeTwilio : IAsyncDisposable
         public static Reply ServerError(bool createdAnyway) => new(500, 20500, CreateAnyway: createdAnyway);
         public static Reply Error(int code) => new(400, code);
         public static Reply StallThenCreate(TimeSpan stall) => new(201, Stall: stall);
+        /// <summary>Holds the answer for <paramref name="stall"/> and creates nothing (for a call: nothing rings).</summary>
+        public static Reply StallWithoutCreating(TimeSpan stall) => new(504, 20500, Stall: stall);
     }
 }
 

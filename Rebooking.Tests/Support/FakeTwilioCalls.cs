@@ -16,20 +16,43 @@ public sealed record Citizen(string? AnsweredBy, string[] Keys, string? NoAnswer
     public static Citizen Busy() => new(null, [], "busy");
 }
 
-/// <summary>One call created at the fake: what the dialer asked for.</summary>
-public sealed record FakeCall(string Sid, string To, string From, string Url, string StatusCallback, string? MachineDetection);
+/// <summary>One call created at the fake: what the dialer asked for, and when "Twilio" created it (<see cref="FakeTwilio.Now"/>).</summary>
+public sealed record FakeCall(string Sid, string To, string From, string Url, string StatusCallback, string? MachineDetection, DateTimeOffset Created);
 
 /// <summary>
 /// Twilio's Calls API: <c>POST …/Calls.json</c> is checked and recorded, and <see cref="PlayAsync"/> then plays the call
 /// against the app the way Twilio does: a signed POST for the instructions (<c>CallSid</c>, <c>CallStatus=in-progress</c>,
-/// <c>AnsweredBy</c>), the <c>Gather</c> actions with signed <c>Digits</c>, and the final status.
+/// <c>AnsweredBy</c>), the <c>Gather</c> actions with signed <c>Digits</c>, and the final status. <c>GET …/Calls.json</c>
+/// lists the calls as Twilio does (filtered by <c>To</c> and <c>From</c>, newest first, a <c>calls</c> page).
 /// </summary>
 public sealed partial class FakeTwilio
 {
     int callSequence;
 
-    /// <summary>Calls that exist at "Twilio", in creation order.</summary>
+    /// <summary>Calls that exist at "Twilio" (that rang), in creation order.</summary>
     public ConcurrentQueue<FakeCall> Calls { get; } = new();
+
+    /// <summary>Every create request for a call, in arrival order (including those that placed no call).</summary>
+    public ConcurrentQueue<Dictionary<string, string>> CallRequests { get; } = new();
+
+    /// <summary>Twilio's status of each call by CallSid: queued when created, then what <see cref="PlayAsync"/> or <see cref="SetCallStatus"/> says.</summary>
+    public ConcurrentDictionary<string, string> CallStatuses { get; } = new();
+
+    /// <summary>The query strings of the list requests for calls, in arrival order.</summary>
+    public ConcurrentQueue<string> CallListRequests { get; } = new();
+
+    /// <summary>
+    /// Answer for a create request for a call; default: 201. A call is placed (rings) when the reply is 201 or
+    /// <see cref="Reply.CreateAnyway"/>, before any <see cref="Reply.Stall"/>: a stall past the client's timeout is a
+    /// create whose answer was lost.
+    /// </summary>
+    public Func<Dictionary<string, string>, Reply> CallScript { get; set; } = _ => Reply.Created();
+
+    /// <summary>"Twilio's" clock for <c>date_created</c>; a test sets it to the app's fake clock.</summary>
+    public Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>Twilio's status of a call changes without a callback reaching the app (a callback that was lost).</summary>
+    public void SetCallStatus(string sid, string status) => CallStatuses[sid] = status;
 
     async Task<IResult> CreateCallAsync(HttpContext http, string account)
     {
@@ -41,14 +64,54 @@ public sealed partial class FakeTwilio
         Check(form.TryGetValue("Url", out var url) && Uri.TryCreate(url, UriKind.Absolute, out _), "call Url is absolute");
         Check(form.TryGetValue("StatusCallback", out var callback) && Uri.TryCreate(callback, UriKind.Absolute, out _), "call StatusCallback is absolute");
         form.TryGetValue("MachineDetection", out var amd);
-        var sid = "CA" + Interlocked.Increment(ref callSequence).ToString("x32");
-        Calls.Enqueue(new FakeCall(sid, to ?? "", from ?? "", url ?? "", callback ?? "", amd));
+        CallRequests.Enqueue(form);
+        var reply = CallScript(form);
+        string? sid = null;
+        var created = Now();
+        if (reply.Status == 201 || reply.CreateAnyway)
+        {
+            sid = "CA" + Interlocked.Increment(ref callSequence).ToString("x32");
+            CallStatuses[sid] = "queued";
+            Calls.Enqueue(new FakeCall(sid, to ?? "", from ?? "", url ?? "", callback ?? "", amd, created));
+        }
+        if (reply.Stall > TimeSpan.Zero) await Task.Delay(reply.Stall);
+        if (reply.Status == 201)
+            return Results.Json(new Dictionary<string, object?>
+            {
+                ["sid"] = sid, ["status"] = "queued", ["to"] = to, ["from"] = from, ["account_sid"] = AccountSid, ["date_created"] = Rfc2822(created),
+            }, statusCode: 201);
+        if (reply.NotJson) return Results.Text("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: reply.Status);
+        return Results.Json(new { code = reply.Code, message = "scripted error", more_info = "https://www.twilio.com/docs/errors/" + reply.Code, status = reply.Status },
+            statusCode: reply.Status);
+    }
+
+    /// <summary>
+    /// <c>GET /2010-04-01/Accounts/{sid}/Calls.json?To=…&amp;From=…</c>: Twilio's v2010 page, the calls under <c>"calls"</c>,
+    /// newest first, each with <c>sid</c>, <c>to</c>, <c>from</c>, <c>status</c> and <c>date_created</c> (RFC 2822).
+    /// </summary>
+    IResult CallsPage(HttpContext http, string account)
+    {
+        Check(account == AccountSid, $"account {account} in the path");
+        Check(http.Request.Headers.Authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")), "Basic auth");
+        CallListRequests.Enqueue(http.Request.QueryString.ToString());
+        var to = http.Request.Query["To"].ToString();
+        var from = http.Request.Query["From"].ToString();
+        Check(E164().IsMatch(to), "call list To in E.164");
+        Check(E164().IsMatch(from), "call list From in E.164");
+        var calls = Calls.Where(c => c.To == to && c.From == from).Reverse().Select(c => new Dictionary<string, object?>
+        {
+            ["sid"] = c.Sid, ["account_sid"] = AccountSid, ["to"] = c.To, ["from"] = c.From, ["status"] = CallStatuses[c.Sid],
+            ["direction"] = "outbound-api", ["date_created"] = Rfc2822(c.Created), ["api_version"] = "2010-04-01",
+        }).ToList();
+        var uri = (http.Request.Path + http.Request.QueryString).ToString();
         return Results.Json(new Dictionary<string, object?>
         {
-            ["sid"] = sid, ["status"] = "queued", ["to"] = to, ["from"] = from, ["account_sid"] = AccountSid,
-            ["date_created"] = DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
-        }, statusCode: 201);
+            ["calls"] = calls, ["uri"] = uri, ["first_page_uri"] = uri, ["next_page_uri"] = null,
+            ["previous_page_uri"] = null, ["page"] = 0, ["page_size"] = 50, ["start"] = 0, ["end"] = Math.Max(0, calls.Count - 1),
+        });
     }
+
+    static string Rfc2822(DateTimeOffset at) => at.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Plays <paramref name="call"/> with <paramref name="citizen"/> against the app behind <paramref name="app"/> (its public
@@ -59,9 +122,11 @@ public sealed partial class FakeTwilio
         var heard = new List<XElement>();
         if (citizen.NoAnswerStatus is { } status)
         {
+            CallStatuses[call.Sid] = status;
             await PostSignedAsync(app, call.StatusCallback, Base(call, status));
             return heard;
         }
+        CallStatuses[call.Sid] = "in-progress";
         var first = Base(call, "in-progress");
         first.Add(new("AnsweredBy", citizen.AnsweredBy ?? "human"));
         var twiml = await TwimlAsync(app, call.Url, first);
@@ -75,6 +140,7 @@ public sealed partial class FakeTwilio
             twiml = await TwimlAsync(app, gather.Attribute("action")!.Value, form);
             heard.Add(twiml);
         }
+        CallStatuses[call.Sid] = "completed";
         var end = Base(call, "completed");
         end.Add(new("CallDuration", "42"));
         await PostSignedAsync(app, call.StatusCallback, end);

@@ -11,6 +11,9 @@ namespace Rebooking.Tests.Voice;
 /// <summary>The console's call figures, call list and hotline as a clerk sees them in Debian's chromium, checked with axe-core.</summary>
 public sealed class VoiceConsoleBrowserTests
 {
+    /// <summary>L1's three busy calls, the last at 14:00 local time (the weekday as ICU abbreviates it).</summary>
+    static readonly Regex LastCall = new(@"^3 Anrufe, zuletzt Mi\.?, 05\.05\.2021, 14:00 Uhr: besetzt$");
+
     [Test]
     public async Task OutagePage_CallList_AndHotline_ShowTheCalls_AndStayAccessible()
     {
@@ -50,8 +53,18 @@ public sealed class VoiceConsoleBrowserTests
         await page.GotoAsync($"{app.BaseUrl}/staff/outages/{outage}/calls");
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "telefonisch nicht erreicht" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Bürger L2" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Anrufe" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { NameRegex = LastCall })).ToBeVisibleAsync();
         await HeadlessChromium.ScreenshotAsync(page, "voice-call-list");
         await HeadlessChromium.AssertAccessibleAsync(page, "call list");
+        await page.SetViewportSizeAsync(360, 800);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { NameRegex = LastCall })).ToBeAttachedAsync();
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0), "at 360 px the page itself does not scroll sideways; the table scrolls in its own region");
+        await HeadlessChromium.ScreenshotAsync(page, "voice-call-list");
+        await HeadlessChromium.AssertAccessibleAsync(page, "call list at 360 px");
+        await page.SetViewportSizeAsync(1280, 800);
 
         var affected = await app.ScalarAsync<long>("SELECT a.id FROM affected_bookings a JOIN bookings b ON b.id = a.booking_id WHERE b.external_ref = 'L2'");
         await page.GotoAsync($"{app.BaseUrl}/staff/tenants/velbert/hotline/{affected}");
