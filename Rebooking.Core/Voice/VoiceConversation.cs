@@ -18,7 +18,7 @@ namespace Rebooking.Voice;
 /// </summary>
 public sealed class VoiceConversation(
     Db db, CitizenRebooking rebooking, TimeProvider clock, IOptions<VoiceOptions> options, IOptions<RebookingOptions> links,
-    ILogger<VoiceConversation> logger, RebookingMetrics? metrics = null)
+    VoiceLanguages voices, ILogger<VoiceConversation> logger, RebookingMetrics? metrics = null)
 {
     readonly RebookingMetrics metrics = metrics ?? new RebookingMetrics();
 
@@ -53,13 +53,13 @@ public sealed class VoiceConversation(
                 logger.LogInformation("Call {CallId} picked up by a {Who}", callId, machine ? "machine" : "person");
             }
         }
-        if (status == "machine") return VoiceScript.Machine(booking, call.Kind == "reinstatement");
+        if (status == "machine") return VoiceScript.Machine(booking, call.Kind == "reinstatement", voices: voices);
         if (status != "answered") return VoiceScript.HangUp();
-        if (call.Kind == "reinstatement") return VoiceScript.Reinstated(booking);
-        if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
+        if (call.Kind == "reinstatement") return VoiceScript.Reinstated(booking, voices: voices);
+        if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided", voices: voices);
         var offers = await rebooking.OffersAsync(booking, ct);
         await SetOfferAsync(callId, callSid, offers, call.OfferIndex, ct);
-        return VoiceScript.Cancellation(booking, offers, call.OfferIndex, Url(callId, "gather"));
+        return VoiceScript.Cancellation(booking, offers, call.OfferIndex, Url(callId, "gather"), voices: voices);
     }
 
     /// <summary>The citizen pressed <paramref name="digits"/> (empty: the menu passed without a key).</summary>
@@ -69,7 +69,7 @@ public sealed class VoiceConversation(
         if (call is not { Status: "answered", Kind: "cancellation" }) return VoiceScript.HangUp();
         var booking = await rebooking.FindAffectedAsync(call.TenantId, call.AffectedId, ct);
         if (booking is null) return VoiceScript.HangUp();
-        if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
+        if (booking.Outcome != "open") return VoiceScript.EndWithHotline(booking, "AlreadyDecided", voices: voices);
         var offers = await rebooking.OffersAsync(booking, ct);
         var index = call.OfferIndex;
         switch (digits)
@@ -77,26 +77,26 @@ public sealed class VoiceConversation(
             case "1" when call.OfferedSlot is { } slot:
                 var (outcome, appointment) = await rebooking.BookByPhoneAsync(call.TenantId, call.AffectedId, slot, ct);
                 logger.LogInformation("Call {CallId}: key 1 came to {Outcome}", callId, outcome);
-                if (outcome == BookingOutcome.Booked) return VoiceScript.Booked(booking, appointment!);
+                if (outcome == BookingOutcome.Booked) return VoiceScript.Booked(booking, appointment!, voices: voices);
                 if (outcome == BookingOutcome.SlotGone)
                 {
                     var fresh = await rebooking.OffersAsync(booking, ct);
                     return await MenuAsync(call, booking, fresh, 0, "SlotGone", false, ct);
                 }
-                return VoiceScript.EndWithHotline(booking, "AlreadyDecided");
+                return VoiceScript.EndWithHotline(booking, "AlreadyDecided", voices: voices);
             case "2":
                 return await MenuAsync(call, booking, offers, index + 1, index + 1 < offers.Count ? "NextOffer" : null, false, ct);
             case "3":
                 var declined = await rebooking.DeclineByPhoneAsync(call.TenantId, call.AffectedId, ct);
                 logger.LogInformation("Call {CallId}: key 3 came to {Outcome}", callId, declined);
-                return VoiceScript.EndWithHotline(booking, declined == BookingOutcome.Declined ? "Declined" : "AlreadyDecided");
+                return VoiceScript.EndWithHotline(booking, declined == BookingOutcome.Declined ? "Declined" : "AlreadyDecided", voices: voices);
             case "9":
                 return await MenuAsync(call, booking, offers, index < offers.Count ? index : 0, null, true, ct);
             case null or "":
                 await db.InTransactionAsync((connection, transaction) =>
                     connection.ExecuteAsync(VoiceSql.CountSilence, new { Id = callId, CallSid = callSid, Now = clock.GetUtcNow() }, transaction), ct);
                 return call.Silences + 1 >= 2
-                    ? VoiceScript.EndWithHotline(booking, "NoInput")
+                    ? VoiceScript.EndWithHotline(booking, "NoInput", voices: voices)
                     : await MenuAsync(call, booking, offers, index, "NoInputOnce", false, ct);
             default:
                 return await MenuAsync(call, booking, offers, index, "Invalid", false, ct);
@@ -107,7 +107,7 @@ public sealed class VoiceConversation(
     async Task<string> MenuAsync(VoiceCall call, LinkedBooking booking, IReadOnlyList<Offer> offers, int index, string? lead, bool intro, CancellationToken ct)
     {
         await SetOfferAsync(call.Id, call.CallSid!, offers, index, ct);
-        return VoiceScript.Menu(booking, offers, index, Url(call.Id, "gather"), lead, intro);
+        return VoiceScript.Menu(booking, offers, index, Url(call.Id, "gather"), lead, intro, voices: voices);
     }
 
     /// <summary>

@@ -36,13 +36,7 @@ public static class VoiceRegistration
         });
         services.AddSingleton<VoiceHandoff>();
         services.AddSingleton(sp => new VoiceLanguages(sp.GetRequiredService<IOptions<VoiceOptions>>().Value.Voices));
-        // The conversation speaks through the static VoiceScript: it learns the configured voices when it is made,
-        // before the first call is answered (see VoiceScript.Configured).
-        services.AddSingleton(sp =>
-        {
-            VoiceScript.Configured = sp.GetRequiredService<VoiceLanguages>();
-            return ActivatorUtilities.CreateInstance<VoiceConversation>(sp);
-        });
+        services.AddSingleton<VoiceConversation>();
         services.AddSingleton<VoiceDialer>();
         services.AddSingleton<VoiceReports>();
         return builder;

@@ -16,19 +16,6 @@ namespace Rebooking.Voice;
 public static class VoiceScript
 {
     static readonly ResourceManager Texts = new("Rebooking.Voice.VoiceTexts", typeof(VoiceScript).Assembly);
-    static VoiceLanguages configured = VoiceLanguages.Default;
-
-    /// <summary>
-    /// The voices a script uses when its caller passes none: <c>Voice:Voices</c> as validated at start. The voice
-    /// registration sets it when it makes the <see cref="VoiceConversation"/>, before the first call is answered; until
-    /// then the <see cref="VoiceLanguages.Defaults"/>.
-    /// </summary>
-    internal static VoiceLanguages Configured
-    {
-        get => Volatile.Read(ref configured);
-        set => Volatile.Write(ref configured, value);
-    }
-
     /// <summary>Seconds a <c>Gather</c> waits for a key.</summary>
     public const int GatherTimeoutSeconds = 6;
 
@@ -130,7 +117,7 @@ public static class VoiceScript
 
     static string Build(LinkedBooking booking, VoiceLanguages? voices, Action<Speech> fill)
     {
-        var speech = new Speech(booking, voices ?? Configured);
+        var speech = new Speech(booking, voices ?? VoiceLanguages.Default);
         fill(speech);
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + speech.Response.ToString(SaveOptions.DisableFormatting);
     }
