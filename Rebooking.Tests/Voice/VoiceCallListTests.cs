@@ -112,6 +112,7 @@ public sealed class VoiceCallListTests
             .Select(m => System.Text.RegularExpressions.Regex.Matches(m.Groups[1].Value, "<t[dh][^>]*>(.*?)</t[dh]>", System.Text.RegularExpressions.RegexOptions.Singleline)
                 .Select(c => System.Text.RegularExpressions.Regex.Replace(c.Groups[1].Value, "<[^>]+>", "").Trim()).ToList())
             .ToList();
+        Assert.That(page, Does.Contain(": 2 Personen ohne Nachricht."));
         Assert.That(rows[0].Last(), Is.EqualTo("Anrufe"));
         var busy = rows.Single(r => r.Contains("Bürger L1"));
         // The weekday's abbreviation is ICU's ("Mo" or "Mo."); the rest is the console's format in local time.

@@ -52,6 +52,7 @@ public sealed class VoiceConsoleBrowserTests
 
         await page.GotoAsync($"{app.BaseUrl}/staff/outages/{outage}/calls");
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "telefonisch nicht erreicht" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText(": 1 Person ohne Nachricht.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Bürger L2" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Anrufe" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { NameRegex = LastCall })).ToBeVisibleAsync();
