@@ -56,20 +56,13 @@ internal static class FirstMessageLatency
         var processes = new List<Process> { ReleaseProcess.Start(apiDll, directory, environment, ["--urls", baseUrl]) };
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", ReleaseProcess.AdminKey);
-            await ReleaseProcess.WaitHealthyAsync(http, 150);
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 150);
             for (var i = 0; i < workers; i++) processes.Add(ReleaseProcess.Start(workerDll, directory, environment, []));
             await Task.Delay(TimeSpan.FromSeconds(5)); // the workers migrate-check and start their Hangfire servers
 
             var first = DateTime.UtcNow.Date.AddDays(3);
             string At(DateTime day, int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await ReleaseProcess.CheckAsync(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
+            await ReleaseProcess.PutTenantAsync(http, 1);
             await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", Enumerable.Range(0, rounds * BookingsPerDay).Select(i => new
             {
                 externalRef = $"F{i:0000}", officeId = "a", serviceId = "s",

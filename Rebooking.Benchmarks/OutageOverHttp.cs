@@ -38,18 +38,11 @@ internal static class OutageOverHttp
         }, ["--urls", baseUrl]);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", ReleaseProcess.AdminKey);
-            await ReleaseProcess.WaitHealthyAsync(http, 150);
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 150, TimeSpan.FromMinutes(5));
 
             var day = DateTime.UtcNow.Date.AddDays(2);
             string At(int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await ReleaseProcess.CheckAsync(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" }, new { id = "b", name = "Bürgerbüro B" }, new { id = "c", name = "Bürgerbüro C" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
+            await ReleaseProcess.PutTenantAsync(http, 3);
             var import = Stopwatch.StartNew();
             foreach (var chunk in Enumerable.Range(0, bookings).Chunk(5_000))
                 await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", chunk.Select(i => new

@@ -32,18 +32,11 @@ internal static partial class RebookLoadScenario
         }, ["--urls", baseUrl]);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", ReleaseProcess.AdminKey);
-            await ReleaseProcess.WaitHealthyAsync(http, 100);
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 100);
 
             var day = DateTime.UtcNow.Date.AddDays(2);
             string At(int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await ReleaseProcess.CheckAsync(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" }, new { id = "b", name = "Bürgerbüro B" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
+            await ReleaseProcess.PutTenantAsync(http, 2);
             // 20 slots of 5 after the outage: 100 units for 2,000 citizens, so bookings contend.
             await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/slots/import", Enumerable.Range(0, 20).Select(i => new
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
 
 namespace Rebooking.Benchmarks;
 
@@ -42,6 +43,27 @@ internal static class ReleaseProcess
         process.BeginErrorReadLine();
         return process;
     }
+
+    /// <summary>
+    /// A client of the Api at <paramref name="baseUrl"/> with the admin key, once <c>/health</c> answered (or after
+    /// <paramref name="attempts"/> tries, 200 ms apart: the first call then tells what is wrong).
+    /// </summary>
+    public static async Task<HttpClient> AdminClientAsync(string baseUrl, int attempts, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        if (timeout is { } limit) http.Timeout = limit;
+        http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        await WaitHealthyAsync(http, attempts);
+        return http;
+    }
+
+    /// <summary>The benchmarks' municipality <c>bench</c> (Europe/Berlin): <paramref name="offices"/> offices <c>a</c>, <c>b</c>, … and the 15-minute service <c>s</c>.</summary>
+    public static Task PutTenantAsync(HttpClient admin, int offices) => CheckAsync(admin.PutAsJsonAsync("/api/tenants/bench", new
+    {
+        name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
+        offices = Enumerable.Range(0, offices).Select(i => new { id = ((char)('a' + i)).ToString(), name = $"Bürgerbüro {(char)('A' + i)}" }).ToArray(),
+        services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
+    }));
 
     /// <summary>Asks <c>/health</c> up to <paramref name="attempts"/> times, 200 ms apart, until it answers 2xx or <paramref name="process"/> exits; true once healthy.</summary>
     public static async Task<bool> WaitHealthyAsync(HttpClient http, int attempts, Process? process = null)
