@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;
@@ -26,7 +24,7 @@ public class DispatchThroughputBenchmark
     [Params(0, 100)]
     public double RatePerSecond { get; set; }
 
-    FakeTwilioListener twilio = null!;
+    LoopbackServer twilio = null!;
     string directory = "";
     Db db = null!;
 
@@ -62,7 +60,7 @@ public class DispatchThroughputBenchmark
     }
 
     /// <summary>A dispatcher sending SMS through the real Twilio channel and HttpClient to <paramref name="twilio"/>: 64 at once, claims of 256.</summary>
-    internal static NotificationDispatcher SmsDispatcher(Db db, FakeTwilioListener twilio, double ratePerSecond, string worker)
+    internal static NotificationDispatcher SmsDispatcher(Db db, LoopbackServer twilio, double ratePerSecond, string worker)
     {
         var options = new TwilioOptions
         {
@@ -77,71 +75,4 @@ public class DispatchThroughputBenchmark
             Options.Create(new NotificationOptions { Concurrency = 64, BatchSize = 256 }), Options.Create(new RebookingOptions()),
             new WorkerIdentity(worker), NullLogger<NotificationDispatcher>.Instance);
     }
-}
-
-/// <summary>Twilio's create endpoint on loopback: 201 with a SID after a fixed latency.</summary>
-internal sealed class FakeTwilioListener : IDisposable
-{
-    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    readonly HttpListener listener = new();
-    readonly TimeSpan latency;
-    int sequence;
-
-    FakeTwilioListener(TimeSpan latency) => this.latency = latency;
-
-    public string BaseUrl { get; private set; } = "";
-
-    /// <summary>With <see cref="KeepBodies"/>: the form of every request, as received.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> Bodies { get; } = new();
-
-    public bool KeepBodies { get; set; }
-
-    /// <summary>Called as each request arrives, before the simulated latency (the latency benchmark stops its clock here).</summary>
-    public Action? OnRequest { get; set; }
-
-    public static FakeTwilioListener Start(TimeSpan latency)
-    {
-        var fake = new FakeTwilioListener(latency);
-        for (var port = 18_000; ; port++)
-        {
-            try
-            {
-                fake.listener.Prefixes.Clear();
-                fake.listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-                fake.listener.Start();
-                fake.BaseUrl = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (port < 18_100)
-            {
-            }
-        }
-        _ = Task.Run(fake.AcceptAsync);
-        return fake;
-    }
-
-    async Task AcceptAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-            _ = Task.Run(async () =>
-            {
-                using var reader = new StreamReader(context.Request.InputStream);
-                var form = await reader.ReadToEndAsync();
-                OnRequest?.Invoke();
-                if (KeepBodies) Bodies.Enqueue(form);
-                await Task.Delay(latency);
-                var body = Encoding.UTF8.GetBytes($"{{\"sid\":\"SM{Interlocked.Increment(ref sequence):x32}\",\"status\":\"queued\"}}");
-                context.Response.StatusCode = 201;
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(body);
-                context.Response.Close();
-            });
-        }
-    }
-
-    public void Dispose() => listener.Close();
 }

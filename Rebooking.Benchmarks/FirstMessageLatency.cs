@@ -13,17 +13,12 @@ namespace Rebooking.Benchmarks;
 /// </summary>
 internal static class FirstMessageLatency
 {
-    const string AdminKey = "bench-admin-key-0123456789abcdef";
     const int BookingsPerDay = 50;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
-        var apiDll = Path.Combine(root!.FullName, "Rebooking.Api", "bin", "Release", "net10.0", "Rebooking.Api.dll");
-        var workerDll = Path.Combine(root.FullName, "Rebooking.Worker", "bin", "Release", "net10.0", "Rebooking.Worker.dll");
-        if (!File.Exists(apiDll) || !File.Exists(workerDll)) { Console.Error.WriteLine("Build first: dotnet build Rebooking.sln -c Release"); return 1; }
+        if (ReleaseProcess.Dll("Rebooking.Api") is not { } apiDll || ReleaseProcess.Dll("Rebooking.Worker") is not { } workerDll) return 1;
 
         foreach (var workers in new[] { 0, 2 })
         {
@@ -47,7 +42,7 @@ internal static class FirstMessageLatency
         {
             ["ConnectionStrings__Rebooking"] = $"Data Source={Path.Combine(directory, "rebooking.db")}",
             ["Demo__Seed"] = "false",
-            ["Demo__AdminApiKey"] = AdminKey,
+            ["Demo__AdminApiKey"] = ReleaseProcess.AdminKey,
             ["Rebooking__RequestsPerMinutePerClient"] = "0",
             ["Rebooking__PublicBaseUrl"] = "https://termine.example.de",
             ["Twilio__AccountSid"] = FakeTwilioListener.AccountSid,
@@ -58,24 +53,17 @@ internal static class FirstMessageLatency
             ["Worker__InProcess"] = workers == 0 ? "true" : "false",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        var processes = new List<Process> { Start(apiDll, directory, environment, "--urls", baseUrl) };
+        var processes = new List<Process> { ReleaseProcess.Start(apiDll, directory, environment, ["--urls", baseUrl]) };
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
-            for (var i = 0; i < 150 && !await Healthy(http); i++) await Task.Delay(200);
-            for (var i = 0; i < workers; i++) processes.Add(Start(workerDll, directory, environment));
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 150);
+            for (var i = 0; i < workers; i++) processes.Add(ReleaseProcess.Start(workerDll, directory, environment, []));
             await Task.Delay(TimeSpan.FromSeconds(5)); // the workers migrate-check and start their Hangfire servers
 
             var first = DateTime.UtcNow.Date.AddDays(3);
             string At(DateTime day, int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await Check(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
-            await Check(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", Enumerable.Range(0, rounds * BookingsPerDay).Select(i => new
+            await ReleaseProcess.PutTenantAsync(http, 1);
+            await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", Enumerable.Range(0, rounds * BookingsPerDay).Select(i => new
             {
                 externalRef = $"F{i:0000}", officeId = "a", serviceId = "s",
                 start = At(first.AddDays(i / BookingsPerDay), 8 * 60 + i % BookingsPerDay * 6), end = At(first.AddDays(i / BookingsPerDay), 8 * 60 + i % BookingsPerDay * 6 + 15),
@@ -106,29 +94,5 @@ internal static class FirstMessageLatency
             }
             try { Directory.Delete(directory, true); } catch (IOException) { }
         }
-    }
-
-    static Process Start(string dll, string directory, Dictionary<string, string> environment, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet", [dll, .. args]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    static async Task<bool> Healthy(HttpClient http)
-    {
-        try { return (await http.GetAsync("/health")).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
-    }
-
-    static async Task Check(Task<HttpResponseMessage> call)
-    {
-        var answer = await call;
-        if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -31,13 +30,14 @@ internal static class IntegrationScenario
             var db = new Db(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(directory, "integration.db")}");
             await new Migrator(db, NullLogger<Migrator>.Instance, TimeProvider.System).MigrateAsync();
             await BenchmarkData.SeedAsync(db, 1, "bench");
-            using var receiver = Receiver.Start(TimeSpan.FromMilliseconds(20));
+            // A receiver answering 204 after 20 ms.
+            using var receiver = LoopbackServer.Start(18_200, TimeSpan.FromMilliseconds(20), 204);
             var options = new WebhookOptions { AllowLoopback = true };
             if (args.Length > 2) options.Concurrency = int.Parse(args[2]);
             if (args.Length > 3) options.BatchSize = int.Parse(args[3]);
             var clock = TimeProvider.System;
             var store = new WebhookStore(db, clock, new Audit(clock));
-            await store.CreateAsync("bench", receiver.Url, "bench receiver", "bench");
+            await store.CreateAsync("bench", receiver.BaseUrl + "/hooks", "bench receiver", "bench");
             await SeedChangesAsync(db, count);
 
             // 1. The feed.
@@ -69,7 +69,7 @@ internal static class IntegrationScenario
             delivery.Stop();
             await using var connection = await db.OpenAsync();
             var delivered = await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'");
-            if (delivered != count || receiver.Received != count) throw new InvalidOperationException($"delivered {delivered}, received {receiver.Received} of {count}");
+            if (delivered != count || receiver.Answered != count) throw new InvalidOperationException($"delivered {delivered}, received {receiver.Answered} of {count}");
             Console.WriteLine($"| webhook delivery, {count:N0} changes, receiver at 20 ms | concurrency {options.Concurrency}, batches of {options.BatchSize} | " +
                 $"{delivery.Elapsed.TotalSeconds:0.0} s | {count / delivery.Elapsed.TotalSeconds:N0} deliveries/s ({handled:N0} attempts) |");
             return 0;
@@ -99,59 +99,5 @@ internal static class IntegrationScenario
             await insert.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
-    }
-
-    /// <summary>A loopback receiver answering 204 after a fixed delay, counting what it got.</summary>
-    sealed class Receiver : IDisposable
-    {
-        readonly HttpListener listener = new();
-        readonly TimeSpan latency;
-        int received;
-
-        Receiver(TimeSpan latency) => this.latency = latency;
-
-        public string Url { get; private set; } = "";
-        public int Received => received;
-
-        public static Receiver Start(TimeSpan latency)
-        {
-            var receiver = new Receiver(latency);
-            for (var port = 18_200; ; port++)
-            {
-                try
-                {
-                    receiver.listener.Prefixes.Clear();
-                    receiver.listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-                    receiver.listener.Start();
-                    receiver.Url = $"http://127.0.0.1:{port}/hooks";
-                    break;
-                }
-                catch (HttpListenerException) when (port < 18_300)
-                {
-                }
-            }
-            _ = Task.Run(receiver.AcceptAsync);
-            return receiver;
-        }
-
-        async Task AcceptAsync()
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await listener.GetContextAsync(); }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
-                _ = Task.Run(async () =>
-                {
-                    await context.Request.InputStream.CopyToAsync(Stream.Null);
-                    await Task.Delay(latency);
-                    Interlocked.Increment(ref received);
-                    context.Response.StatusCode = 204;
-                    context.Response.Close();
-                });
-            }
-        }
-
-        public void Dispose() => listener.Close();
     }
 }

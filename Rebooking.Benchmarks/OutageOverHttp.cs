@@ -20,47 +20,32 @@ namespace Rebooking.Benchmarks;
 /// </summary>
 internal static class OutageOverHttp
 {
-    const string AdminKey = "bench-admin-key-0123456789abcdef";
-
     public static async Task<int> RunAsync(string[] args)
     {
         var bookings = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
-        var apiDll = Path.Combine(root!.FullName, "Rebooking.Api", "bin", "Release", "net10.0", "Rebooking.Api.dll");
-        if (!File.Exists(apiDll)) { Console.Error.WriteLine("Build first: dotnet build Rebooking.sln -c Release"); return 1; }
+        if (ReleaseProcess.Dll("Rebooking.Api") is not { } apiDll) return 1;
 
         var directory = Directory.CreateTempSubdirectory("rebooking-outage-http-").FullName;
         var database = Path.Combine(directory, "rebooking.db");
         var baseUrl = "http://127.0.0.1:18690";
-        var info = new ProcessStartInfo("dotnet", [apiDll, "--urls", baseUrl]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["ConnectionStrings__Rebooking"] = $"Data Source={database}";
-        info.Environment["Demo__Seed"] = "false";
-        info.Environment["Demo__AdminApiKey"] = AdminKey;
-        info.Environment["Rebooking__RequestsPerMinutePerClient"] = "0";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var api = Process.Start(info)!;
-        api.OutputDataReceived += (_, _) => { };
-        api.ErrorDataReceived += (_, _) => { };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        using var api = ReleaseProcess.Start(apiDll, directory, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Rebooking"] = $"Data Source={database}",
+            ["Demo__Seed"] = "false",
+            ["Demo__AdminApiKey"] = ReleaseProcess.AdminKey,
+            ["Rebooking__RequestsPerMinutePerClient"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, ["--urls", baseUrl]);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromMinutes(5) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
-            for (var i = 0; i < 150 && !await Healthy(http); i++) await Task.Delay(200);
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 150, TimeSpan.FromMinutes(5));
 
             var day = DateTime.UtcNow.Date.AddDays(2);
             string At(int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await Check(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" }, new { id = "b", name = "Bürgerbüro B" }, new { id = "c", name = "Bürgerbüro C" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
+            await ReleaseProcess.PutTenantAsync(http, 3);
             var import = Stopwatch.StartNew();
             foreach (var chunk in Enumerable.Range(0, bookings).Chunk(5_000))
-                await Check(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", chunk.Select(i => new
+                await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", chunk.Select(i => new
                 {
                     externalRef = $"H{i:000000}", officeId = ((char)('a' + i % 3)).ToString(), serviceId = "s",
                     start = At(7 * 60 + i % 600), end = At(7 * 60 + i % 600 + 15), name = $"Person {i}", phone = $"0171 {1000000 + i}", language = "de",
@@ -130,17 +115,5 @@ internal static class OutageOverHttp
             return claimed;
         });
         return (clock.Elapsed, affected);
-    }
-
-    static async Task<bool> Healthy(HttpClient http)
-    {
-        try { return (await http.GetAsync("/health")).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
-    }
-
-    static async Task Check(Task<HttpResponseMessage> call)
-    {
-        var answer = await call;
-        if (!answer.IsSuccessStatusCode) throw new InvalidOperationException($"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
     }
 }

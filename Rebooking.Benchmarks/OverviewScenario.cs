@@ -33,11 +33,7 @@ internal static partial class OverviewScenario
         var seconds = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var given) ? given : 30;
         // --without-figures-index: the schema as it was before migration 0011, for the before/after comparison.
         var withoutIndex = args.Contains("--without-figures-index");
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
-        var apiDll = Path.Combine(root!.FullName, "Rebooking.Api", "bin", "Release", "net10.0", "Rebooking.Api.dll");
-        if (!File.Exists(apiDll)) { Console.Error.WriteLine("Build first: dotnet build Rebooking.sln -c Release"); return 1; }
-        if (!File.Exists("/usr/bin/wrk")) { Console.Error.WriteLine("apt-get install wrk"); return 1; }
+        if (ReleaseProcess.Dll("Rebooking.Api") is not { } apiDll || !Wrk.IsInstalled()) return 1;
 
         var directory = Directory.CreateTempSubdirectory("rebooking-overview-").FullName;
         var database = Path.Combine(directory, "rebooking.db");
@@ -69,15 +65,9 @@ internal static partial class OverviewScenario
             "staff", "add", "--email", Email, "--name", "Regio Admin", "--role", "admin", "--tenant", "*", "--password-stdin");
         if (add.ExitCode != 0) { Console.Error.WriteLine($"staff add failed:\n{add.Output}"); return 1; }
 
-        // The content root is the working directory: the Api reads its appsettings.json from its own folder.
-        var info = new ProcessStartInfo("dotnet", [apiDll, "--urls", baseUrl]) { WorkingDirectory = Path.GetDirectoryName(apiDll), RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment) info.Environment[key] = value;
-        using var api = Process.Start(info)!;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        api.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        api.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        // The content root is the working directory: the Api reads its appsettings.json from its own folder.
+        using var api = ReleaseProcess.Start(apiDll, Path.GetDirectoryName(apiDll)!, environment, ["--urls", baseUrl], log);
         try
         {
             // The console's cookies are Secure (__Host-). A browser sends them to http://127.0.0.1 (a secure context);
@@ -96,8 +86,8 @@ internal static partial class OverviewScenario
                 }
                 return answer;
             }
-            for (var i = 0; i < 300 && !api.HasExited && !await Healthy(http); i++) await Task.Delay(200);
-            if (!await Healthy(http)) { Console.Error.WriteLine("The Api did not start:\n" + string.Join("\n", log)); return 1; }
+            await ReleaseProcess.WaitHealthyAsync(http, 300, api);
+            if (!await ReleaseProcess.HealthyAsync(http)) { Console.Error.WriteLine("The Api did not start:\n" + string.Join("\n", log)); return 1; }
             var login = await (await Send(HttpMethod.Get, "/staff/login")).Content.ReadAsStringAsync();
             var signIn = await Send(HttpMethod.Post, "/staff/login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
@@ -118,14 +108,14 @@ internal static partial class OverviewScenario
             string[] Run(int connections, int duration) =>
                 [$"-t{Math.Min(connections, 2)}", $"-c{connections}", $"-d{duration}s", "--timeout", "10s", "-s", script, baseUrl + "/staff"];
             Console.WriteLine($"== warm-up: 8 connections, {seconds} s");
-            Console.WriteLine(await Wrk(Run(8, seconds)));
+            Console.WriteLine(await Wrk.RunAsync(Run(8, seconds)));
             Console.WriteLine($"== measured: 1 connection (one admin refreshing back to back), {seconds} s");
-            Console.WriteLine(await Wrk(Run(1, seconds)));
+            Console.WriteLine(await Wrk.RunAsync(Run(1, seconds)));
             Console.WriteLine($"== measured: 8 connections, {seconds} s");
-            Console.WriteLine(await Wrk(Run(8, seconds)));
+            Console.WriteLine(await Wrk.RunAsync(Run(8, seconds)));
             // For attribution: a console page of the same shell and session check without the figures.
             Console.WriteLine($"== for comparison: GET /staff/password (shell and session check, no figures), 1 connection, {seconds} s");
-            Console.WriteLine(await Wrk([.. Run(1, seconds)[..^1], baseUrl + "/staff/password"]));
+            Console.WriteLine(await Wrk.RunAsync([.. Run(1, seconds)[..^1], baseUrl + "/staff/password"]));
             return 0;
         }
         finally
@@ -243,14 +233,6 @@ internal static partial class OverviewScenario
         end
         """;
 
-    static async Task<string> Wrk(string[] args)
-    {
-        using var wrk = Process.Start(new ProcessStartInfo("/usr/bin/wrk", args) { RedirectStandardOutput = true })!;
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        return output;
-    }
-
     static async Task<(int ExitCode, string Output)> RunToEndAsync(string dll, string directory, Dictionary<string, string> environment, string input, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet", [dll, .. args])
@@ -272,12 +254,6 @@ internal static partial class OverviewScenario
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static async Task<bool> Healthy(HttpClient http)
-    {
-        try { return (await http.GetAsync("/health")).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

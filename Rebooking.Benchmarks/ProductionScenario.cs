@@ -83,7 +83,7 @@ internal static partial class ProductionScenario
         return clock.Elapsed;
     }
 
-    static async Task<(TimeSpan Took, int Sent)> DispatchAsync(Db db, FakeTwilioListener twilio, int workers)
+    static async Task<(TimeSpan Took, int Sent)> DispatchAsync(Db db, LoopbackServer twilio, int workers)
     {
         var dispatchers = Enumerable.Range(0, workers).Select(i => DispatchThroughputBenchmark.SmsDispatcher(db, twilio, 0, $"worker-{i}")).ToList();
         var clock = Stopwatch.StartNew();
@@ -91,7 +91,7 @@ internal static partial class ProductionScenario
         return (clock.Elapsed, sent);
     }
 
-    static async Task<(TimeSpan Took, int Attempts, int Booked, double P50, double P99)> RebookAsync(ScenarioDatabase database, FakeTwilioListener twilio)
+    static async Task<(TimeSpan Took, int Attempts, int Booked, double P50, double P99)> RebookAsync(ScenarioDatabase database, LoopbackServer twilio)
     {
         // 20 slots of 5 the day after the outage, open to every office's citizens: 100 units for thousands of them.
         // The citizens of the first municipality, with the links their SMS carried.

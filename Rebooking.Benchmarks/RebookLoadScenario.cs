@@ -16,54 +16,38 @@ namespace Rebooking.Benchmarks;
 /// </summary>
 internal static partial class RebookLoadScenario
 {
-    const string AdminKey = "bench-admin-key-0123456789abcdef";
-
     public static async Task<int> RunAsync()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rebooking.sln"))) root = root.Parent;
-        var apiDll = Path.Combine(root!.FullName, "Rebooking.Api", "bin", "Release", "net10.0", "Rebooking.Api.dll");
-        if (!File.Exists(apiDll)) { Console.Error.WriteLine("Build first: dotnet build Rebooking.sln -c Release"); return 1; }
-        if (!File.Exists("/usr/bin/wrk")) { Console.Error.WriteLine("apt-get install wrk"); return 1; }
+        if (ReleaseProcess.Dll("Rebooking.Api") is not { } apiDll || !Wrk.IsInstalled()) return 1;
 
         var directory = Directory.CreateTempSubdirectory("rebooking-load-").FullName;
         var baseUrl = "http://127.0.0.1:18480";
-        var info = new ProcessStartInfo("dotnet", [apiDll, "--urls", baseUrl]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["Demo__Seed"] = "false";
-        info.Environment["Demo__AdminApiKey"] = AdminKey;
-        info.Environment["Rebooking__RequestsPerMinutePerClient"] = "0";
-        info.Environment["Worker__PollInterval"] = "00:00:00.200";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var api = Process.Start(info)!;
-        api.OutputDataReceived += (_, _) => { };
-        api.ErrorDataReceived += (_, _) => { };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        using var api = ReleaseProcess.Start(apiDll, directory, new Dictionary<string, string>
+        {
+            ["Demo__Seed"] = "false",
+            ["Demo__AdminApiKey"] = ReleaseProcess.AdminKey,
+            ["Rebooking__RequestsPerMinutePerClient"] = "0",
+            ["Worker__PollInterval"] = "00:00:00.200",
+            ["Logging__LogLevel__Default"] = "Warning",
+        }, ["--urls", baseUrl]);
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
-            for (var i = 0; i < 100 && !await Healthy(http); i++) await Task.Delay(200);
+            using var http = await ReleaseProcess.AdminClientAsync(baseUrl, 100);
 
             var day = DateTime.UtcNow.Date.AddDays(2);
             string At(int minutes) => day.AddMinutes(minutes).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await Check(http.PutAsJsonAsync("/api/tenants/bench", new
-            {
-                name = "Stadt Bench", timeZone = "Europe/Berlin", defaultCountryCode = "49", contact = new { phone = "01234 5678" },
-                offices = new[] { new { id = "a", name = "Bürgerbüro A" }, new { id = "b", name = "Bürgerbüro B" } },
-                services = new[] { new { id = "s", name = "Personalausweis", durationMinutes = 15 } },
-            }));
+            await ReleaseProcess.PutTenantAsync(http, 2);
             // 20 slots of 5 after the outage: 100 units for 2,000 citizens, so bookings contend.
-            await Check(http.PostAsJsonAsync("/api/tenants/bench/slots/import", Enumerable.Range(0, 20).Select(i => new
+            await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/slots/import", Enumerable.Range(0, 20).Select(i => new
             {
                 officeId = i % 2 == 0 ? "a" : "b", serviceId = (string?)null, start = At(14 * 60 + 15 * i), end = At(14 * 60 + 15 * i + 15), capacity = 5,
             }).ToArray()));
-            await Check(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", Enumerable.Range(0, 2000).Select(i => new
+            await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/bookings/import", Enumerable.Range(0, 2000).Select(i => new
             {
                 externalRef = $"L{i:0000}", officeId = i % 2 == 0 ? "a" : "b", serviceId = "s", start = At(7 * 60 + i % 300), end = At(7 * 60 + i % 300 + 15),
                 name = $"Person {i}", phone = $"0171 {5000000 + i}", language = "de",
             }).ToArray()));
-            await Check(http.PostAsJsonAsync("/api/tenants/bench/outages", new { start = At(6 * 60), end = At(13 * 60), reason = "load", publicMessage = "Ihr Termin faellt aus." }));
+            await ReleaseProcess.CheckAsync(http.PostAsJsonAsync("/api/tenants/bench/outages", new { start = At(6 * 60), end = At(13 * 60), reason = "load", publicMessage = "Ihr Termin faellt aus." }));
 
             var tokens = new List<string>();
             for (var i = 0; i < 300 && tokens.Count < 2000; i++)
@@ -79,14 +63,14 @@ internal static partial class RebookLoadScenario
             // The first seconds of a fresh process run unoptimised code (tiered JIT); a service on an outage day has
             // been up for hours. The cold run is reported, then the page is measured warm, as in steady operation.
             Console.WriteLine("== cold: GET /r/{token} on the fresh process, 64 connections, 10 s");
-            Console.WriteLine(await Wrk(["-t2", "-c64", "-d10s", "--latency", $"{baseUrl}/r/{tokens[^2]}"]));
+            Console.WriteLine(await Wrk.RunAsync(["-t2", "-c64", "-d10s", "--latency", $"{baseUrl}/r/{tokens[^2]}"]));
             Console.WriteLine("== warm: GET /r/{token}, 64 connections, 20 s");
-            Console.WriteLine(await Wrk(["-t2", "-c64", "-d20s", "--latency", $"{baseUrl}/r/{tokens[^1]}"]));
+            Console.WriteLine(await Wrk.RunAsync(["-t2", "-c64", "-d20s", "--latency", $"{baseUrl}/r/{tokens[^1]}"]));
 
             var script = Path.Combine(directory, "book.lua");
             await File.WriteAllTextAsync(script, BookingScript(tokens.Skip(1).ToList(), slots));
             Console.WriteLine("== POST /api/rebook/{token}, 1,999 citizens, 20 slots of 5, 64 connections, 10 s");
-            Console.WriteLine(await Wrk(["-t2", "-c64", "-d10s", "--latency", "-s", script, baseUrl]));
+            Console.WriteLine(await Wrk.RunAsync(["-t2", "-c64", "-d10s", "--latency", "-s", script, baseUrl]));
 
             await using var db = new SqliteConnection($"Data Source={Path.Combine(directory, "data", "rebooking.db")};Mode=ReadOnly");
             var over = await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM slots WHERE booked > capacity");
@@ -121,26 +105,6 @@ internal static partial class RebookLoadScenario
             end
             """);
         return lua.ToString();
-    }
-
-    static async Task<string> Wrk(string[] args)
-    {
-        using var wrk = Process.Start(new ProcessStartInfo("/usr/bin/wrk", args) { RedirectStandardOutput = true })!;
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        return output;
-    }
-
-    static async Task<bool> Healthy(HttpClient http)
-    {
-        try { return (await http.GetAsync("/health")).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
-    }
-
-    static async Task Check(Task<HttpResponseMessage> call)
-    {
-        var response = await call;
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
     [GeneratedRegex(@"/r/([A-Za-z0-9_-]+)")]

@@ -10,11 +10,9 @@ public sealed record PhoneNumber(string E164, PhoneKind Kind)
     /// <summary>
     /// True for numbers an SMS is sent to: mobiles, and numbers whose kind the plan cannot tell (an SMS is tried,
     /// and Twilio's 21614 tells us if it was a landline). Fixed lines, toll-free, premium and service numbers get none.
+    /// The rule is <see cref="Notifications.ChannelRule.TakesSms"/>, on the kind as stored.
     /// </summary>
-    public bool CanReceiveSms => Kind is PhoneKind.Mobile or PhoneKind.FixedLineOrMobile or PhoneKind.Pager or PhoneKind.Unknown;
-
-    /// <summary>The same rule for a stored kind (<c>phone_kind</c>: mobile, landline, unknown or null for no phone).</summary>
-    public static bool CanReceiveSmsKind(string? storedKind) => storedKind is "mobile" or "unknown";
+    public bool CanReceiveSms => Notifications.ChannelRule.TakesSms(KindName(Kind));
 
     /// <summary>
     /// A stored number grouped for reading aloud and dialling by hand, in international form with the area code

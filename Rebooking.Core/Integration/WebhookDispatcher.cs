@@ -171,6 +171,15 @@ public sealed class WebhookDispatcher(
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (connection, transaction) =>
         {
+            // A webhook that answered is healthy again, and what waited for it is due at once. This comes first, while
+            // this round's own deliveries are still leased: one that failed in this round keeps its own backoff instead
+            // of being sent again by the next round of this run (after a timeout the receiver may well have it).
+            foreach (var webhook in results.GroupBy(r => r.Delivery.WebhookId).Where(w => w.Any(r => r.Delivered)))
+            {
+                var p = new { WebhookId = webhook.Key, Now = now };
+                await connection.ExecuteAsync(WebhookSql.Healthy, p, transaction);
+                await connection.ExecuteAsync(WebhookSql.DueNow, p, transaction);
+            }
             foreach (var r in results)
             {
                 if (r.Delivered)
@@ -184,15 +193,9 @@ public sealed class WebhookDispatcher(
             }
             // Claims not sent (stopping) go back at once.
             await connection.ExecuteAsync(WebhookSql.Release, new { Owner = owner }, transaction);
-            foreach (var webhook in results.GroupBy(r => r.Delivery.WebhookId))
+            foreach (var webhook in results.GroupBy(r => r.Delivery.WebhookId).Where(w => !w.Any(r => r.Delivered)))
             {
                 var p = new { WebhookId = webhook.Key, Now = now };
-                if (webhook.Any(r => r.Delivered))
-                {
-                    await connection.ExecuteAsync(WebhookSql.Healthy, p, transaction);
-                    await connection.ExecuteAsync(WebhookSql.DueNow, p, transaction);
-                    continue;
-                }
                 await connection.ExecuteAsync(WebhookSql.Unhealthy, new
                 {
                     WebhookId = webhook.Key, Now = now, RetryAt = now + RetryDelay(webhook.Max(r => r.Delivery.Attempts) + 1),

@@ -158,7 +158,8 @@ static class WebhookSql
 
     public const string Release = "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = @Owner";
 
-    // A webhook that answered: healthy again, and what waited for it is due at once.
+    // A webhook that answered: healthy again, and what waited for it is due at once (DueNow: what no run holds,
+    // so run before a round's own attempts are recorded and released).
     public const string Healthy = """
         UPDATE webhooks SET consecutive_failures = 0, failing_since = NULL, retry_at = NULL WHERE id = @WebhookId
         """;

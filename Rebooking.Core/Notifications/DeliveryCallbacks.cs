@@ -37,7 +37,10 @@ public sealed class DeliveryCallbacks(Db db, NotificationChannels channels, Time
                     if (await connection.ExecuteAsync(NotificationSql.MarkUndelivered, new { message.Id, ErrorCode = errorCode }, transaction) == 1)
                     {
                         logger.LogInformation("SMS not delivered ({Code})", errorCode);
-                        if (message.Kind == NotificationKind.Cancellation && message.Email is not null && channels.Email is not null)
+                        // The rule after a failed SMS, among the message channels only: the citizen stays notified (Twilio took
+                        // the SMS), so no call follows, and the phone's kind does not matter.
+                        if (message.Kind == NotificationKind.Cancellation
+                            && ChannelRule.WithoutSms(null, message.Email is not null, errorCode, channels.Available) == ContactChannel.Email)
                             requeued = await connection.ExecuteAsync(NotificationSql.RequeueAsEmail, new { message.Id, Now = now, ErrorCode = errorCode }, transaction) == 1;
                     }
                     break;

@@ -6,7 +6,7 @@ namespace Rebooking.Notifications;
 
 /// <summary>
 /// Counts what a declaration will send with the rules that send it: the channel each citizen gets
-/// (<see cref="NotificationChannels.ChannelFor"/>) and the SMS text itself (<see cref="MessageComposer.Sms"/>, in
+/// (<see cref="ChannelRule.For"/> over the configured <see cref="NotificationChannels"/>) and the SMS text itself (<see cref="MessageComposer.Sms"/>, in
 /// the booking's language, with a link as long as a real one), measured by <see cref="SmsSegments"/>. A language
 /// the composer learns is counted as soon as it is there.
 /// </summary>
@@ -26,9 +26,9 @@ public sealed class MessageEstimator(NotificationChannels channels, IOptions<Reb
         var byLanguage = new SortedDictionary<string, (int Sms, int Segments)>(StringComparer.Ordinal);
         foreach (var g in groups)
         {
-            switch (channels.ChannelFor(g.SmsCapable, g.HasEmail))
+            switch (ChannelRule.For(g.PhoneKind, g.HasEmail, channels.Available))
             {
-                case "sms":
+                case ContactChannel.Sms:
                     sms += g.Count;
                     var facts = new MessageFacts(NotificationKind.Cancellation, g.Language, tenant.Tenant.Name, tenant.Tenant.Zone,
                         tenant.Tenant.ContactPhone, tenant.OfficeName(g.OfficeId), null, "", g.Start, g.End,
@@ -37,11 +37,12 @@ public sealed class MessageEstimator(NotificationChannels channels, IOptions<Reb
                     var (n, s) = byLanguage.GetValueOrDefault(g.Language);
                     byLanguage[g.Language] = (n + g.Count, s + segments);
                     break;
-                case "email":
+                case ContactChannel.Email:
                     email += g.Count;
                     break;
                 default:
-                    if (g.HasPhone) voice += g.Count;
+                    // No message reaches them; with a phone, someone calls (the voice feature, or the hotline).
+                    if (g.PhoneKind is not null) voice += g.Count;
                     break;
             }
         }

@@ -9,23 +9,9 @@ using Rebooking.Rebookings;
 
 namespace Rebooking.Notifications;
 
-/// <summary>The channels this process sends through: Twilio and SMTP as configured, or the development outbox when neither is.</summary>
-public sealed class NotificationChannels(INotificationChannel? sms, INotificationChannel? email)
-{
-    public INotificationChannel? Sms { get; } = sms;
-    public INotificationChannel? Email { get; } = email;
-
-    /// <summary>
-    /// The channel a citizen's first message takes: "sms" for a phone that takes SMS while SMS is configured, else
-    /// "email" for an address while e-mail is configured, else null (unreachable: the hotline calls, if there is a phone).
-    /// </summary>
-    public string? ChannelFor(bool smsCapablePhone, bool hasEmail) =>
-        smsCapablePhone && Sms is not null ? "sms" : hasEmail && Email is not null ? "email" : null;
-}
-
 /// <summary>
 /// Sends queued messages. Claims due messages in batches under a lease (soonest appointments first), so
-/// several workers never send the same one; picks the channel (SMS for a phone that takes SMS, else email;
+/// several workers never send the same one; picks the channel by <see cref="ChannelRule"/> (SMS for a phone that takes SMS, else email;
 /// email after SMS failed for good; unreachable when nothing is left); retries transient failures with
 /// exponential backoff and jitter (honouring Retry-After); and never resends blindly: an attempt whose
 /// outcome is unknown (timeout, 5xx, a worker killed mid-call) is first reconciled with the provider.
@@ -163,14 +149,23 @@ public sealed class NotificationDispatcher(
                 await FailAsync(message, "withdrawn", null, "the cancellation never reached the citizen");
                 return null;
             }
-            var (channel, to) = ChooseChannel(message);
+            // A message that has gone by e-mail before (its SMS failed for good, or it never took SMS) stays off SMS.
+            var chosen = message.Channel == "email"
+                ? ChannelRule.WithoutSms(message.PhoneKind, message.Email is not null, null, Available(message))
+                : ChannelRule.For(message.PhoneKind, message.Email is not null, Available(message));
+            if (chosen == ContactChannel.Voice)
+            {
+                await HandToVoiceAsync(message);
+                return null;
+            }
+            var (channel, to) = chosen switch
+            {
+                ContactChannel.Sms => (channels.Sms, message.Phone),
+                ContactChannel.Email => (channels.Email, message.Email),
+                _ => (null, null),
+            };
             if (channel is null)
             {
-                if (voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, null))
-                {
-                    await HandToVoiceAsync(message);
-                    return null;
-                }
                 await FailAsync(message, "failed", "no-channel", "no usable contact for the configured channels");
                 return null;
             }
@@ -232,17 +227,9 @@ public sealed class NotificationDispatcher(
         }
     }
 
-    (INotificationChannel? Channel, string? To) ChooseChannel(Claimed m)
-    {
-        var smsCapable = m.Phone is not null && Bookings.PhoneNumber.CanReceiveSmsKind(m.PhoneKind);
-        if (m.Channel == "email") return m.Email is not null && channels.Email is not null ? (channels.Email, m.Email) : (null, null);
-        return channels.ChannelFor(smsCapable, m.Email is not null) switch
-        {
-            "sms" => (channels.Sms, m.Phone),
-            "email" => (channels.Email, m.Email),
-            _ => (null, null),
-        };
-    }
+    /// <summary>The channels for this message: the configured ones, and a call for a cancellation when calls are on.</summary>
+    ContactChannel Available(Claimed m) =>
+        channels.Available | (voice is not null && voice.Calls(m.Kind, m.AffectedId) ? ContactChannel.Voice : ContactChannel.None);
 
     MessageFacts Facts(Claimed m, string link) => new(
         m.Kind, m.Language, m.TenantName, OffsetTime.Zone(m.TimeZone), m.TenantPhone, m.OfficeName, m.OfficeAddress, m.ServiceName,
@@ -328,14 +315,17 @@ public sealed class NotificationDispatcher(
             default:
                 if (outcome.ErrorCode == "21408") logger.LogError("Twilio: destination country not enabled (Geo Permissions); an operator must allow it");
                 logger.LogWarning("{Channel} failed for good ({Code}) for {Recipient}", channel.Name, outcome.ErrorCode, "the citizen");
-                if (channel.Name == "sms" && message.Email is not null && channels.Email is not null)
+                var next = channel.Name == "sms"
+                    ? ChannelRule.WithoutSms(message.PhoneKind, message.Email is not null, outcome.ErrorCode, Available(message))
+                    : ContactChannel.None;
+                if (next == ContactChannel.Email)
                 {
                     await writes.InTransactionAsync(async (connection, transaction) =>
                         await connection.ExecuteAsync(NotificationSql.RecordFallback,
                             new { message.Id, Owner = message.Owner, Now = clock.GetUtcNow(), outcome.ErrorCode, Error = Trim(outcome.Error) }, transaction));
                     metrics.Retried(channel.Name, "fallback-to-email");
                 }
-                else if (channel.Name == "sms" && voice is not null && voice.Takes(message.Kind, message.AffectedId, message.Phone, message.PhoneKind, outcome.ErrorCode))
+                else if (next == ContactChannel.Voice)
                     await HandToVoiceAsync(message);
                 else
                     await FailAsync(message, "failed", outcome.ErrorCode, outcome.Error, channel.Name);

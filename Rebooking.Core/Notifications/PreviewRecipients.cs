@@ -7,8 +7,8 @@ internal sealed class PreviewRecipients
     public string Language { get; init; } = "";
     public DateTimeOffset Start { get; init; }
     public DateTimeOffset End { get; init; }
-    public bool SmsCapable { get; init; }
+    /// <summary><c>bookings.phone_kind</c>: null when there is no phone.</summary>
+    public string? PhoneKind { get; init; }
     public bool HasEmail { get; init; }
-    public bool HasPhone { get; init; }
     public int Count { get; init; }
 }

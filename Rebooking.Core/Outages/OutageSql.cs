@@ -32,16 +32,15 @@ internal static class OutageSql
         AND NOT EXISTS (SELECT 1 FROM affected_bookings a WHERE a.booking_id = b.id AND a.outcome <> 'reinstated')
         """;
 
-    /// <summary>"Can we tell this citizen?" A phone that takes SMS, or an email address.</summary>
-    const string Reachable = "(b.phone_kind IN ('mobile', 'unknown') OR b.email IS NOT NULL)";
+    /// <summary>"Can we tell this citizen?" (<see cref="Notifications.ChannelRule.Reachable"/>)</summary>
+    const string Reachable = Notifications.ChannelSql.Reachable;
 
-    // Preview: what the declaration would affect, by office, service and contact type.
+    // Preview: what the declaration would affect, by office, service and the contacts the rule reads (ChannelRule in C#).
     public const string PreviewCounts = $"""
-        SELECT b.office_id AS OfficeId, b.service_id AS ServiceId,
-               CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END AS Contact,
-               COUNT(*) AS Count
+        SELECT b.office_id AS OfficeId, b.service_id AS ServiceId, b.phone_kind AS PhoneKind,
+               CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END AS HasEmail, COUNT(*) AS Count
         FROM bookings b WHERE {InScope}
-        GROUP BY b.office_id, b.service_id, CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 'phone' WHEN b.email IS NOT NULL THEN 'email' ELSE 'none' END
+        GROUP BY b.office_id, b.service_id, b.phone_kind, CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END
         """;
 
     /// <summary>
@@ -50,15 +49,9 @@ internal static class OutageSql
     /// </summary>
     public const string PreviewRecipients = $"""
         SELECT b.office_id AS OfficeId, b.language AS Language, b.start_utc AS Start, b.end_utc AS "End",
-               CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END AS SmsCapable,
-               CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END AS HasEmail,
-               CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END AS HasPhone,
-               COUNT(*) AS Count
+               b.phone_kind AS PhoneKind, CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END AS HasEmail, COUNT(*) AS Count
         FROM bookings b WHERE {InScope}
-        GROUP BY b.office_id, b.language, b.start_utc, b.end_utc,
-                 CASE WHEN b.phone_kind IN ('mobile', 'unknown') THEN 1 ELSE 0 END,
-                 CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END,
-                 CASE WHEN b.phone IS NOT NULL THEN 1 ELSE 0 END
+        GROUP BY b.office_id, b.language, b.start_utc, b.end_utc, b.phone_kind, CASE WHEN b.email IS NOT NULL THEN 1 ELSE 0 END
         """;
 
     // Takes the next batch of covered bookings, soonest first, into this outage under a new batch id. The

@@ -196,8 +196,17 @@ public sealed class OutageStore(Db db, Audit audit, TimeProvider clock, IOptions
     {
         public string OfficeId { get; init; } = "";
         public string ServiceId { get; init; } = "";
-        public string Contact { get; init; } = "";
+        public string? PhoneKind { get; init; }
+        public bool HasEmail { get; init; }
         public int Count { get; init; }
+
+        /// <summary>How the citizens would be told with SMS and e-mail set up: "phone", "email" or "none".</summary>
+        public string Contact => ChannelRule.For(PhoneKind, HasEmail, ContactChannel.Sms | ContactChannel.Email) switch
+        {
+            ContactChannel.Sms => "phone",
+            ContactChannel.Email => "email",
+            _ => "none",
+        };
     }
 
     sealed class ScopeRow

@@ -28,10 +28,10 @@ public sealed class LinkedBooking
     public string Name { get; init; } = "";
     /// <summary>The citizen's e-mail address (hotline only): whether a confirmation can reach them.</summary>
     public string? Email { get; init; }
-    /// <summary>mobile, landline or unknown; only a mobile number receives SMS.</summary>
+    /// <summary>mobile, landline or unknown (null: no phone); see <see cref="Notifications.ChannelRule.TakesSms"/>.</summary>
     public string? PhoneKind { get; init; }
-    /// <summary>True when some channel can reach the citizen: an e-mail address or a number that takes SMS.</summary>
-    public bool Reachable => Email is not null || Bookings.PhoneNumber.CanReceiveSmsKind(PhoneKind);
+    /// <summary>True when a message can reach the citizen (<see cref="Notifications.ChannelRule.Reachable"/>): an e-mail address or a number that takes SMS.</summary>
+    public bool Reachable => Notifications.ChannelRule.Reachable(PhoneKind, Email is not null);
     public string Language { get; init; } = "de";
     public string OfficeName { get; init; } = "";
     public string? OfficeAddress { get; init; }

@@ -6,21 +6,19 @@ namespace Rebooking.Voice;
 
 /// <summary>
 /// Where the message dispatcher hands over a cancellation that no SMS or e-mail can carry: a landline-only citizen,
-/// or a number that Twilio refused for SMS as not a mobile. Only when <c>Voice:Enabled</c> and <c>Twilio:VoiceFrom</c>
-/// are set; otherwise such citizens stay unreachable, as before.
+/// or a number that Twilio refused for SMS as not a mobile (<see cref="Notifications.ChannelRule"/> decides which). Only
+/// when <c>Voice:Enabled</c> and <c>Twilio:VoiceFrom</c> are set; otherwise such citizens stay unreachable, as before.
 /// </summary>
 public sealed class VoiceHandoff(IOptions<VoiceOptions> options, VoiceCallerSetup setup)
 {
     /// <summary>Calls can be placed by this process's configuration.</summary>
     public bool Enabled => options.Value.Enabled && setup.Caller is not null;
 
-    /// <summary>Twilio's error for an SMS to a number that is not a mobile.</summary>
-    public const string NotAMobile = "21614";
-
-    /// <summary>Whether a cancellation of a citizen with <paramref name="phone"/> of <paramref name="phoneKind"/> and no other way in goes to a call.</summary>
-    public bool Takes(string kind, long? affectedId, string? phone, string? phoneKind, string? smsError) =>
-        Enabled && kind == "cancellation" && affectedId is not null && phone is not null
-        && (phoneKind == "landline" || smsError == NotAMobile);
+    /// <summary>
+    /// Whether a call is one of the channels for a message of <paramref name="kind"/>: cancellations of an affected
+    /// booking, while calls are on. Whom it then reaches is <see cref="Notifications.ChannelRule"/>'s to say.
+    /// </summary>
+    public bool Calls(string kind, long? affectedId) => Enabled && kind == Notifications.NotificationKind.Cancellation && affectedId is not null;
 
     /// <summary>
     /// In the outage's transaction: the landline-only citizens of batch <paramref name="batch"/> (or, with

@@ -239,6 +239,34 @@ public sealed class WebhookDeliveryTests
     }
 
     [Test]
+    public async Task ADeliveryThatFailsWhileAnotherToTheSameWebhookSucceeds_WaitsForItsBackoff_InsteadOfGoingAgainInTheSameRun()
+    {
+        await CreateWebhookAsync();
+        await app.ImportAsync("velbert", "bookings", new[] { Booking("G1", "mitte", "geburt", "08:00", phone: null), Booking("B1", "mitte", "geburt", "09:00", phone: null) });
+        await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
+        await app.ProcessAsync();
+        await receiver.AnswerAsync(204, exceptRef: "B1", exceptStatus: 500);
+
+        await Dispatcher.DeliverDueAsync();
+
+        int Arrivals(string reference) => receiver.Log().Count(r => r.Change.GetProperty("bookingRef").GetString() == reference);
+        Task<T> Delivery<T>(string column, string reference) => app.ScalarAsync<T>(
+            $"SELECT d.{column} FROM webhook_deliveries d JOIN booking_changes c ON c.id = d.change_id WHERE c.booking_ref = @Ref", new { Ref = reference });
+        Assert.That(await Delivery<string>("status", "G1"), Is.EqualTo("delivered"));
+        Assert.That(Arrivals("B1"), Is.EqualTo(1), "the failed delivery was tried once in this run, not again because G1 got through");
+        Assert.That(await Delivery<int>("attempts", "B1"), Is.EqualTo(1));
+        Assert.That(await Delivery<DateTimeOffset>("next_attempt_at", "B1"), Is.EqualTo(app.Clock.GetUtcNow() + WebhookDispatcher.RetryDelay(1)), "its own backoff");
+        Assert.That(await Dispatcher.DeliverDueAsync(), Is.Zero, "nothing is due before the backoff");
+
+        app.Clock.Advance(WebhookDispatcher.RetryDelay(1));
+        await receiver.AnswerAsync(204);
+        await Dispatcher.DeliverDueAsync();
+        Assert.That(await Delivery<string>("status", "B1"), Is.EqualTo("delivered"));
+        Assert.That(Arrivals("B1"), Is.EqualTo(2));
+        await AssertReceivedEverythingInOrderAsync();
+    }
+
+    [Test]
     public async Task ARedirect_IsNotFollowed_AndCountsAsAFailure()
     {
         await using var elsewhere = await WebhookReceiver.StartAsync();

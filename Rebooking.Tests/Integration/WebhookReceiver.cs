@@ -56,12 +56,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Assert.Fail("the webhook receiver did not listen within 15 s");
     }
 
-    /// <summary>From now on: answer <paramref name="status"/>, after <paramref name="delaySeconds"/>, with an optional Location.</summary>
-    public async Task AnswerAsync(int status, double delaySeconds = 0, string? location = null)
+    /// <summary>
+    /// From now on: answer <paramref name="status"/>, after <paramref name="delaySeconds"/>, with an optional Location;
+    /// the changes of booking <paramref name="exceptRef"/> (when given) get <paramref name="exceptStatus"/> instead.
+    /// </summary>
+    public async Task AnswerAsync(int status, double delaySeconds = 0, string? location = null, string? exceptRef = null, int exceptStatus = 500)
     {
         using var http = new HttpClient();
         var query = $"status={status}&delay={delaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-            + (location is null ? "" : "&location=" + Uri.EscapeDataString(location));
+            + (location is null ? "" : "&location=" + Uri.EscapeDataString(location))
+            + (exceptRef is null ? "" : $"&exceptRef={Uri.EscapeDataString(exceptRef)}&exceptStatus={exceptStatus}");
         (await http.GetAsync($"http://127.0.0.1:{Port}/_control?{query}")).EnsureSuccessStatusCode();
     }
 

@@ -6,7 +6,8 @@ Usage: python3 webhook_receiver.py PORT SECRET_FILE LOG_FILE
   webhook exists.
 - Each request is appended to LOG_FILE as one JSON line: {"id", "timestamp", "valid", "body", "path"}.
 - GET /_control?status=500&delay=0.0&location=/elsewhere changes how later requests are answered:
-  status code, seconds to wait before answering, and a Location header (for redirects).
+  status code, seconds to wait before answering, and a Location header (for redirects); with
+  &exceptRef=B1&exceptStatus=500 the changes of booking B1 are answered with that status instead.
 - Requests whose signature does not verify are answered 401 (and logged with "valid": false).
 """
 import base64
@@ -20,7 +21,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port, secret_file, log_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-mode = {"status": 204, "delay": 0.0, "location": None}
+mode = {"status": 204, "delay": 0.0, "location": None, "except_ref": None, "except_status": None}
 lock = threading.Lock()
 
 
@@ -44,6 +45,14 @@ def verify(msg_id, timestamp, body, signatures):
     return False
 
 
+def booking_ref(body):
+    """The bookingRef of a delivered change, or None for a body that is not one."""
+    try:
+        return json.loads(body).get("bookingRef")
+    except (ValueError, AttributeError):
+        return None
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -58,6 +67,8 @@ class Handler(BaseHTTPRequestHandler):
                 mode["status"] = int(query.get("status", ["204"])[0])
                 mode["delay"] = float(query.get("delay", ["0"])[0])
                 mode["location"] = query.get("location", [None])[0]
+                mode["except_ref"] = query.get("exceptRef", [None])[0]
+                mode["except_status"] = int(query.get("exceptStatus", ["0"])[0])
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -74,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         valid = verify(msg_id, timestamp, body, self.headers.get("webhook-signature", ""))
         with lock:
             status, delay, location = mode["status"], mode["delay"], mode["location"]
+            if mode["except_ref"] is not None and booking_ref(body) == mode["except_ref"]:
+                status = mode["except_status"]
         if delay:
             time.sleep(delay)
         if not valid:

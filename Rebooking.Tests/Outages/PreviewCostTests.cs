@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Rebooking.Bookings;
 using Rebooking.Notifications;
 using Rebooking.Tenants;
 using Rebooking.Tests.Support;
@@ -73,9 +72,9 @@ public sealed class PreviewCostTests
         Assert.That(rows, Has.Count.EqualTo(167));
         Assert.That(preview.GetProperty("affected").GetInt32(), Is.EqualTo(167));
 
-        var sms = rows.Where(r => PhoneNumber.CanReceiveSmsKind(r.PhoneKind)).ToList();
-        var email = rows.Where(r => !PhoneNumber.CanReceiveSmsKind(r.PhoneKind) && r.Email is not null).ToList();
-        var landline = rows.Where(r => !PhoneNumber.CanReceiveSmsKind(r.PhoneKind) && r.Email is null && r.Phone is not null).ToList();
+        var sms = rows.Where(r => ChannelRule.TakesSms(r.PhoneKind)).ToList();
+        var email = rows.Where(r => !ChannelRule.TakesSms(r.PhoneKind) && r.Email is not null).ToList();
+        var landline = rows.Where(r => !ChannelRule.TakesSms(r.PhoneKind) && r.Email is null && r.Phone is not null).ToList();
         Assert.That(sms, Is.Not.Empty);
         Assert.That(email, Is.Not.Empty);
         Assert.That(landline, Is.Not.Empty, "the demo day has landline-only citizens");

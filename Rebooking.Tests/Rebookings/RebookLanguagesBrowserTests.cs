@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Rebooking.Notifications;
 using Rebooking.Tests.Support;
 using static Rebooking.Tests.Support.Scenario;
 
@@ -13,12 +10,8 @@ namespace Rebooking.Tests.Rebookings;
 /// Chromium; the Arabic page is right to left; keyboard only; two tabs racing. Screenshots in
 /// artifacts/screenshots (rtl-*, tr-*).
 /// </summary>
-public sealed class RebookLanguagesBrowserTests
+public sealed class RebookLanguagesBrowserTests : CitizenBrowserFixture
 {
-    RebookingApp app = null!;
-    HeadlessChromium chromium = null!;
-    readonly Dictionary<string, string> tokens = new();
-
     static readonly Dictionary<string, (string Cancelled, string Rebooked, string ChangeTitle, string ChooseAnother)> Headings = new()
     {
         ["tr"] = ("Randevunuz maalesef iptal oldu", "Yeni randevunuz alındı", "Başka bir saat seçin", "Başka bir saat seç"),
@@ -27,46 +20,19 @@ public sealed class RebookLanguagesBrowserTests
         ["de"] = ("Ihr Termin muss leider ausfallen", "Ihr neuer Termin ist gebucht", "Andere Zeit wählen", "Andere Zeit wählen"),
     };
 
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        app = await RebookingApp.StartAsync(settings: new Dictionary<string, string?> { ["Rebooking:RequestsPerMinutePerClient"] = "0" },
-            now: DateTimeOffset.Parse("2021-05-06T07:00:00+02:00"), kestrel: true);
-        await app.PutTenantAsync("velbert");
-        await app.ImportAsync("velbert", "slots", Enumerable.Range(0, 8).Select(i => new
-        {
-            officeId = i < 5 ? "mitte" : "neviges", serviceId = (string?)null, capacity = 3,
-            start = DateTimeOffset.Parse(Full("13:00")).AddMinutes(15 * i).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            end = DateTimeOffset.Parse(Full("13:15")).AddMinutes(15 * i).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-        }).ToArray());
-        var citizens = new[] { ("tr", "tr", "09:00"), ("uk", "uk", "09:15"), ("ar", "ar", "09:30"), ("keyboard", "ar", "09:45"), ("race", "de", "10:00"), ("rtl", "ar", "10:15") };
-        await app.ImportAsync("velbert", "bookings", citizens.Select((c, i) => new
-        {
-            externalRef = c.Item1, officeId = "mitte", serviceId = "geburt", start = Full(c.Item3),
-            end = DateTimeOffset.Parse(Full(c.Item3)).AddMinutes(15).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-            name = "Bürger " + c.Item1, phone = $"0171 200000{i}", email = (string?)null, language = c.Item2,
-        }).ToArray());
-        await app.DeclareAsync("velbert", Declare("07:00", "12:00"));
-        await app.ProcessAsync();
-        await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
-        var outbox = await app.Admin().GetFromJsonAsync<JsonElement>("/api/dev/outbox");
-        for (var i = 0; i < citizens.Length; i++)
-            tokens[citizens[i].Item1] = LinkToken(outbox.EnumerateArray().Single(m => m.GetProperty("to").GetString() == $"+49171200000{i}").GetProperty("body").GetString()!);
-        chromium = await HeadlessChromium.LaunchAsync();
-    }
+    protected override IReadOnlyList<Citizen> Citizens { get; } =
+    [
+        new("tr", "09:00", "tr"), new("uk", "09:15", "uk"), new("ar", "09:30", "ar"), new("keyboard", "09:45", "ar"),
+        new("race", "10:00", "de"), new("rtl", "10:15", "ar"),
+    ];
 
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (chromium is not null) await chromium.DisposeAsync();
-        if (app is not null) await app.DisposeAsync();
-    }
+    protected override (int Count, int Capacity, int AtMitte) Slots => (8, 3, 5);
 
-    Task<IPage> Open(string path, int width = 360) => chromium.OpenAsync(app.BaseUrl + path, width);
+    protected override int PhoneSeries => 2;
 
     static ILocator H1(IPage page) => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
-    Task<string> StartOf(string reference) => app.ScalarAsync<string>(
+    Task<string> StartOf(string reference) => App.ScalarAsync<string>(
         "SELECT start_utc FROM bookings WHERE external_ref LIKE @Prefix AND status = 'booked'", new { Prefix = reference + "-R%" });
 
     [TestCase("tr")]
@@ -74,7 +40,7 @@ public sealed class RebookLanguagesBrowserTests
     [TestCase("ar")]
     public async Task ACitizen_RebooksInTheirLanguage_AndThenChangesTheAppointmentOnce(string language)
     {
-        var page = await Open($"/r/{tokens[language]}");
+        var page = await Open($"/r/{Tokens[language]}");
         Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo(language), "the booking's language picks the page's");
         await Assertions.Expect(H1(page)).ToHaveTextAsync(Headings[language].Cancelled);
         await HeadlessChromium.AssertAccessibleAsync(page, $"open ({language})");
@@ -95,19 +61,19 @@ public sealed class RebookLanguagesBrowserTests
         await Assertions.Expect(H1(page)).ToHaveTextAsync(Headings[language].Rebooked);
         var second = await StartOf(language);
         Assert.That(second, Is.Not.EqualTo(first), "the appointment moved");
-        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE external_ref LIKE @P AND status = 'booked'", new { P = language + "-R%" }), Is.EqualTo(1));
-        Assert.That(await app.ScalarAsync<int>("SELECT revision FROM bookings WHERE external_ref LIKE @P", new { P = language + "-R%" }), Is.EqualTo(1));
+        Assert.That(await App.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE external_ref LIKE @P AND status = 'booked'", new { P = language + "-R%" }), Is.EqualTo(1));
+        Assert.That(await App.ScalarAsync<int>("SELECT revision FROM bookings WHERE external_ref LIKE @P", new { P = language + "-R%" }), Is.EqualTo(1));
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.Parse(second, System.Globalization.CultureInfo.InvariantCulture), TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
         await Assertions.Expect(page.Locator(".appointment")).ToContainTextAsync(local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
-        var desktop = await Open($"/r/{tokens[language]}", 1280);
+        var desktop = await Open($"/r/{Tokens[language]}", 1280);
         await HeadlessChromium.ScreenshotAsync(desktop, $"{language}-rebooked");
-        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{tokens[language]}?view=change", 1280), $"{language}-change");
+        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{Tokens[language]}?view=change", 1280), $"{language}-change");
     }
 
     [Test]
     public async Task TheArabicPage_IsRightToLeft_AndDateTimeAndOfficeReadFromTheRight()
     {
-        var page = await Open($"/r/{tokens["rtl"]}");
+        var page = await Open($"/r/{Tokens["rtl"]}");
         Assert.That(await page.GetAttributeAsync("html", "dir"), Is.EqualTo("rtl"));
         Assert.That(await page.EvaluateAsync<string>("() => getComputedStyle(document.body).direction"), Is.EqualTo("rtl"));
         var button = page.Locator(".offers button").First;
@@ -122,22 +88,22 @@ public sealed class RebookLanguagesBrowserTests
         Assert.That(await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector(\"footer a[href^='tel:']\")).direction"), Is.EqualTo("ltr"),
             "the phone number reads left to right inside the Arabic page");
         await HeadlessChromium.ScreenshotAsync(page, "rtl-open");
-        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{tokens["rtl"]}", 1280), "rtl-open");
+        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{Tokens["rtl"]}", 1280), "rtl-open");
 
         await page.Locator(".offers button").First.ClickAsync();
         await Assertions.Expect(H1(page)).ToHaveTextAsync(Headings["ar"].Rebooked);
         await HeadlessChromium.ScreenshotAsync(page, "rtl-rebooked");
-        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{tokens["rtl"]}", 1280), "rtl-rebooked");
-        var change = await Open($"/r/{tokens["rtl"]}?view=change");
+        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{Tokens["rtl"]}", 1280), "rtl-rebooked");
+        var change = await Open($"/r/{Tokens["rtl"]}?view=change");
         await Assertions.Expect(H1(change)).ToHaveTextAsync(Headings["ar"].ChangeTitle);
         await HeadlessChromium.ScreenshotAsync(change, "rtl-change");
-        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{tokens["rtl"]}?view=cancel", 1280), "rtl-cancel");
+        await HeadlessChromium.ScreenshotAsync(await Open($"/r/{Tokens["rtl"]}?view=cancel", 1280), "rtl-cancel");
     }
 
     [Test]
     public async Task ACitizen_RebooksAndChanges_WithTheKeyboardOnly()
     {
-        var page = await Open($"/r/{tokens["keyboard"]}");
+        var page = await Open($"/r/{Tokens["keyboard"]}");
         async Task TabTo(string script)
         {
             for (var i = 0; i < 30; i++)
@@ -168,14 +134,14 @@ public sealed class RebookLanguagesBrowserTests
     [Test]
     public async Task TwoTabs_ChooseDifferentTimesAtOnce_ExactlyOneWins_AndTheCitizenHoldsOneAppointment()
     {
-        var book = await app.Anonymous().PostAsJsonAsync($"/api/rebook/{tokens["race"]}", new
+        var book = await App.Anonymous().PostAsJsonAsync($"/api/rebook/{Tokens["race"]}", new
         {
-            slotId = (await app.ScalarAsync<long>("SELECT id FROM slots WHERE start_utc = @At", new { At = DateTimeOffset.Parse(Full("13:00")) })).ToString(),
+            slotId = (await App.ScalarAsync<long>("SELECT id FROM slots WHERE start_utc = @At", new { At = DateTimeOffset.Parse(Full("13:00")) })).ToString(),
         });
         Assert.That(book.IsSuccessStatusCode, Is.True);
-        var context = await chromium.NewContextAsync(360);
-        var one = await chromium.OpenAsync($"{app.BaseUrl}/r/{tokens["race"]}?view=change", 360, context);
-        var two = await chromium.OpenAsync($"{app.BaseUrl}/r/{tokens["race"]}?view=change", 360, context);
+        var context = await Chromium.NewContextAsync(360);
+        var one = await Chromium.OpenAsync($"{App.BaseUrl}/r/{Tokens["race"]}?view=change", 360, context);
+        var two = await Chromium.OpenAsync($"{App.BaseUrl}/r/{Tokens["race"]}?view=change", 360, context);
 
         await Task.WhenAll(one.Locator(".offers button").Nth(1).ClickAsync(), two.Locator(".offers button").Nth(3).ClickAsync());
         await one.WaitForLoadStateAsync();
@@ -188,10 +154,10 @@ public sealed class RebookLanguagesBrowserTests
             notices += await page.Locator("p.notice[role=alert]").CountAsync();
         }
         Assert.That(notices, Is.EqualTo(1), "the slower tab says the appointment was just changed elsewhere");
-        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE external_ref LIKE 'race-R%' AND status = 'booked'"), Is.EqualTo(1));
-        Assert.That(await app.ScalarAsync<int>("SELECT revision FROM bookings WHERE external_ref LIKE 'race-R%'"), Is.EqualTo(1), "exactly one change won");
-        Assert.That(await app.ScalarAsync<int>("SELECT SUM(booked) FROM slots"), Is.EqualTo(
-            await app.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE origin = 'rebooking' AND status = 'booked'")), "every held unit belongs to one appointment");
+        Assert.That(await App.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE external_ref LIKE 'race-R%' AND status = 'booked'"), Is.EqualTo(1));
+        Assert.That(await App.ScalarAsync<int>("SELECT revision FROM bookings WHERE external_ref LIKE 'race-R%'"), Is.EqualTo(1), "exactly one change won");
+        Assert.That(await App.ScalarAsync<int>("SELECT SUM(booked) FROM slots"), Is.EqualTo(
+            await App.ScalarAsync<int>("SELECT COUNT(*) FROM bookings WHERE origin = 'rebooking' AND status = 'booked'")), "every held unit belongs to one appointment");
         await HeadlessChromium.AssertAccessibleAsync(notices == 1 && await one.Locator("p.notice").CountAsync() == 1 ? one : two, "changed elsewhere");
     }
 }

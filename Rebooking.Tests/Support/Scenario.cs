@@ -14,11 +14,12 @@ public static partial class Scenario
     public static readonly TimeSpan Summer = TimeSpan.FromHours(2);
 
     /// <summary>A booking row for the import; times are local Berlin summer time on 2021-05-06 unless given in full.</summary>
-    public static object Booking(string reference, string office, string service, string start, string? phone = "0171 2345678", string? email = null) => new
+    public static object Booking(string reference, string office, string service, string start, string? phone = "0171 2345678", string? email = null,
+        string language = "de") => new
     {
         externalRef = reference, officeId = office, serviceId = service, start = Full(start),
         end = DateTimeOffset.Parse(Full(start)).AddMinutes(15).ToString("yyyy-MM-dd'T'HH:mm:sszzz"),
-        name = "Bürger " + reference, phone, email, language = "de",
+        name = "Bürger " + reference, phone, email, language,
     };
 
     public static string Full(string time) => time.Contains('T') ? time : $"2021-05-06T{time}:00+02:00";
