@@ -120,7 +120,7 @@ public sealed partial class ConsoleBrowserTests
             page.GetByRole(AriaRole.Link, new() { Name = "Als CSV herunterladen (Excel)" }).ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!, Encoding.UTF8);
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0].TrimStart('\uFEFF').Trim(), Is.EqualTo("bookingRef;name;phone;email;start;officeId;serviceId;reason"));
+        Assert.That(lines[0].TrimStart('\uFEFF').Trim(), Is.EqualTo("bookingRef;name;phone;email;start;officeId;serviceId;reason;calls;lastCall;lastCallResult"));
         Assert.That(lines, Has.Length.EqualTo(unreachable + 1), "one row per unreachable citizen");
         Assert.That(download.SuggestedFilename, Does.StartWith("rueckrufliste-castrop-rauxel-"));
 
