@@ -42,9 +42,14 @@ static class WebhookSql
             """);
 
     // Redelivery: the change at @From (and with @AndAfter everything after it) is sent again, now, with the
-    // same webhook-id. The admin's explicit act also re-enables a disabled webhook.
+    // same webhook-id. The admin's explicit act also re-enables a disabled webhook. A delivery on the wire at this
+    // moment keeps its live lease, so no second worker sends it beside the first: its outcome is recorded as usual
+    // (the send in flight is the one the admin asked for), and if its worker dies the lease runs out and the
+    // delivery, due now, goes out again.
     public const string Redeliver = """
-        UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @Now, lease_owner = NULL, lease_until = NULL
+        UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @Now,
+               lease_owner = CASE WHEN lease_until >= @Now THEN lease_owner END,
+               lease_until = CASE WHEN lease_until >= @Now THEN lease_until END
         WHERE webhook_id = @WebhookId AND (position = @From OR (@AndAfter = 1 AND position > @From))
         """;
 

@@ -239,6 +239,34 @@ public sealed class WebhookDeliveryTests
     }
 
     [Test]
+    public async Task RedeliveringAChangeWhileItIsOnTheWire_LeavesItToTheWorkerSendingIt_AndSendsItAgainOnlyIfThatWorkerDies()
+    {
+        var webhook = await CreateWebhookAsync();
+        await app.ImportAsync("velbert", "bookings", new[] { Booking("W1", "mitte", "geburt", "08:00", phone: null) });
+        await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
+        await app.ProcessAsync();
+        await DeliverAllAsync();
+        var change = (await FeedAsync())[0].GetProperty("id").GetString();
+        Assert.That(receiver.Log(), Has.Count.EqualTo(1));
+
+        // Another worker has just claimed the delivery and is sending it (its lease runs for the configured 30 s).
+        var leaseUntil = app.Clock.GetUtcNow() + TimeSpan.FromSeconds(30);
+        await using (var connection = await app.Db.OpenAsync())
+            await connection.ExecuteAsync("UPDATE webhook_deliveries SET lease_owner = 'worker-b/1', lease_until = @LeaseUntil", new { LeaseUntil = leaseUntil });
+
+        var redeliver = await app.Admin().PostAsJsonAsync($"/api/tenants/velbert/webhooks/{webhook}/redeliver", new { changeId = change, andAfter = false });
+        Assert.That((await redeliver.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32(), Is.EqualTo(1));
+        Assert.That(await app.ScalarAsync<string>("SELECT lease_owner FROM webhook_deliveries"), Is.EqualTo("worker-b/1"), "the live lease is kept");
+        Assert.That(await Dispatcher.DeliverDueAsync(), Is.Zero, "no second worker sends it beside the first");
+        Assert.That(receiver.Log(), Has.Count.EqualTo(1));
+
+        // That worker dies without recording anything: once its lease has run out, the redelivery goes out, once.
+        app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await DeliverAllAsync();
+        Assert.That(receiver.Log().Select(r => r.Id), Is.EqualTo(new[] { change, change }));
+    }
+
+    [Test]
     public async Task ADeliveryThatFailsWhileAnotherToTheSameWebhookSucceeds_WaitsForItsBackoff_InsteadOfGoingAgainInTheSameRun()
     {
         await CreateWebhookAsync();
