@@ -107,12 +107,14 @@ internal static class OutageSql
         """;
 
     // Catches up cancellations for open, reachable affected bookings without one (affected while notify was off).
+    // A citizen pending because a call is queued for them (a landline only) is the call's, not a message's.
     public const string QueueMissingCancellations = """
         INSERT INTO notifications (tenant_id, booking_id, affected_id, kind, dedupe_key, status, priority_at, due_at, attempts, created_at)
         SELECT a.tenant_id, a.booking_id, a.id, 'cancellation', CONCAT('cancellation:', a.id), 'queued', a.start_utc, @Now, 0, @Now
         FROM affected_bookings a
         WHERE a.outage_id = @OutageId AND a.outcome = 'open' AND a.contact = 'pending'
           AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = CONCAT('cancellation:', a.id))
+          AND NOT EXISTS (SELECT 1 FROM voice_calls c WHERE c.affected_id = a.id AND c.kind = 'cancellation')
         """;
 
     // The latest start a batch took: the next batch starts there, instead of rescanning what is cancelled.

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Rebooking.Notifications;
 using Rebooking.Tests.Support;
@@ -40,5 +41,34 @@ public sealed class VoiceHandoffTests
             stats = await app.StatsAsync("velbert", outage);
             Assert.That(stats.GetProperty("contact").GetProperty("notified").GetInt32(), Is.EqualTo(1));
         }
+    }
+
+    [Test]
+    public async Task ALandlineCitizenWaitingForTheCall_GetsNoMessageRow_WhenTheOutageIsConvergedAgain()
+    {
+        await using var twilio = await FakeTwilio.StartAsync();
+        await using var app = await RebookingApp.StartAsync(settings: VoiceCallTests.VoiceSettings(twilio), now: DateTimeOffset.Parse("2021-05-05T10:00:00+02:00"));
+        await app.PutTenantAsync("velbert");
+        await app.ImportAsync("velbert", "bookings", new[]
+        {
+            Booking("L", "mitte", "geburt", "09:00", phone: "02051 100001"),
+            Booking("M", "mitte", "geburt", "10:00", phone: "0171 1000011"),
+        });
+        var outage = await app.DeclareAsync("velbert", Declare("07:00", "12:00"));
+        await app.ProcessAsync();
+        // Extending the outage converges it again, with the catch-up of missing cancellations.
+        var extend = await app.Admin().PatchAsJsonAsync($"/api/tenants/velbert/outages/{outage}", new { end = Full("18:00") });
+        Assert.That(extend.IsSuccessStatusCode, Is.True, await extend.Content.ReadAsStringAsync());
+        await app.ProcessAsync();
+
+        Assert.That(await app.ScalarAsync<int>("SELECT COUNT(*) FROM voice_calls WHERE kind = 'cancellation'"), Is.EqualTo(1), "L is called");
+        Assert.That(await app.ScalarAsync<int>("""
+            SELECT COUNT(*) FROM notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.external_ref = 'L'
+            """), Is.Zero, "no message row for a citizen only a call can reach");
+        Assert.That(await app.ScalarAsync<int>("""
+            SELECT COUNT(*) FROM notifications n JOIN bookings b ON b.id = n.booking_id WHERE b.external_ref = 'M' AND n.kind = 'cancellation'
+            """), Is.EqualTo(1), "M's SMS is queued once");
+        var stats = await app.StatsAsync("velbert", outage);
+        Assert.That(stats.GetProperty("contact").GetProperty("pending").GetInt32(), Is.EqualTo(2), "both still to be told");
     }
 }
