@@ -136,32 +136,32 @@ public sealed class VoiceDialer(
     async Task EndLostAsync(IVoiceCaller caller, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        List<Lost> lost;
+        List<(VoiceCall Call, Dialled Dialled)> lost;
         await using (var connection = await db.OpenAsync(ct))
-            lost = (await connection.QueryAsync<Lost>(VoiceSql.SelectLost, new { Before = now - options.CallTimeout, Now = now })).ToList();
-        foreach (var row in lost)
+            lost = (await connection.QueryAsync<VoiceCall, Dialled, (VoiceCall, Dialled)>(VoiceSql.SelectLost, (call, dialled) => (call, dialled),
+                new { Before = now - options.CallTimeout, Now = now }, splitOn: nameof(Dialled.LastCallAt))).ToList();
+        foreach (var (call, dialled) in lost)
         {
-            using var scope = logger.BeginScope(new Dictionary<string, object> { ["VoiceCallId"] = row.Id });
-            var call = new VoiceCall { Id = row.Id, TenantId = row.TenantId, AffectedId = row.AffectedId, Kind = row.Kind, Status = row.Status, Attempts = row.Attempts, CallSid = row.CallSid };
-            if (row.CallSid is not null || row.Phone is null || row.LastCallAt is not { } began)
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["VoiceCallId"] = call.Id });
+            if (call.CallSid is not null || dialled?.Phone is null || dialled.LastCallAt is not { } began)
             {
-                await conversation.EndAttemptAsync(call, row.CallSid, "lost", ct);
+                await conversation.EndAttemptAsync(call, call.CallSid, "lost", ct);
                 continue;
             }
             IReadOnlyList<PlacedCall> placed;
             try
             {
-                placed = await caller.FindPlacedAsync(row.Phone, began, ct);
+                placed = await caller.FindPlacedAsync(dialled.Phone, began, ct);
             }
             catch (HttpRequestException e)
             {
                 // Not the exception itself: its message may carry the list's URL, and with it the number.
                 logger.LogWarning("Twilio could not be asked whether call {CallId} was placed ({Error}); asking again at the next run",
-                    row.Id, e.InnerException?.GetType().Name);
+                    call.Id, e.InnerException?.GetType().Name);
                 continue;
             }
             if (await conversation.AdoptPlacedAsync(call, placed, ct)) continue;
-            logger.LogInformation("Twilio has no call for attempt {Attempt} of call {CallId}: it was never placed", row.Attempts, row.Id);
+            logger.LogInformation("Twilio has no call for attempt {Attempt} of call {CallId}: it was never placed", call.Attempts, call.Id);
             await conversation.EndAttemptAsync(call, null, "failed", ct);
         }
     }
@@ -169,15 +169,9 @@ public sealed class VoiceDialer(
     Task<int> ExecuteAsync(string sql, object parameters, CancellationToken ct) =>
         db.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(sql, parameters, transaction), ct);
 
-    sealed class Lost
+    /// <summary>Beside a lost attempt's call: when it was dialled, and the number (to ask Twilio about it).</summary>
+    sealed class Dialled
     {
-        public long Id { get; init; }
-        public string TenantId { get; init; } = "";
-        public long AffectedId { get; init; }
-        public string Kind { get; init; } = "";
-        public string Status { get; init; } = "";
-        public int Attempts { get; init; }
-        public string? CallSid { get; init; }
         public DateTimeOffset? LastCallAt { get; init; }
         public string? Phone { get; init; }
     }
