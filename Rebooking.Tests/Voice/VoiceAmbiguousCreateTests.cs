@@ -45,10 +45,7 @@ public sealed class VoiceAmbiguousCreateTests
             Booking("L1", "mitte", "geburt", "09:00", phone: "02051 100001"),
             Booking("L2", "mitte", "geburt", "09:15", phone: "02051 100002"),
         });
-        outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
-        await app.ProcessAsync();
-        await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
-        await Dialer.RunPendingAsync();
+        outage = await app.DeclareAndCallAsync("velbert", Declare("07:00", "18:00"));
     }
 
     [TearDown]

@@ -36,10 +36,7 @@ public sealed class VoiceCallListTests
             Booking("L2", "mitte", "geburt", "09:15", phone: "02051 100002"),
             Booking("N", "mitte", "geburt", "09:30", phone: null),
         });
-        outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
-        await app.ProcessAsync();
-        await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
-        await Dialer.RunPendingAsync();
+        outage = await app.DeclareAndCallAsync("velbert", Declare("07:00", "18:00"));
 
         await twilio.PlayAsync(app.Anonymous(), twilio.Calls.Single(c => c.To == Land2), Citizen.Machine());
         await twilio.PlayAsync(app.Anonymous(), twilio.Calls.Last(c => c.To == Land1), Citizen.Busy());     // Saturday 16:00 CET

@@ -56,10 +56,7 @@ public sealed class VoiceCallTests
         {
             new { externalRef = "E", officeId = "mitte", serviceId = "geburt", start = Full("11:00"), end = Full("11:15"), name = "Jane Doe", phone = "02051 100004", language = "en" },
         });
-        outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
-        await app.ProcessAsync();
-        await Dispatcher.RunPendingAsync();
-        await Dialer.RunPendingAsync();
+        outage = await app.DeclareAndCallAsync("velbert", Declare("07:00", "18:00"));
     }
 
     [TearDown]

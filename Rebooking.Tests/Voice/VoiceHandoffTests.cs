@@ -21,10 +21,7 @@ public sealed class VoiceHandoffTests
             await using var app = await RebookingApp.StartAsync(settings: settings, now: DateTimeOffset.Parse("2021-05-05T10:00:00+02:00"));
             await app.PutTenantAsync("velbert");
             await app.ImportAsync("velbert", "bookings", new[] { Booking("N", "mitte", "geburt", "09:00", phone: "0171 1000010") });
-            var outage = await app.DeclareAsync("velbert", Declare("07:00", "18:00"));
-            await app.ProcessAsync();
-            await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
-            await app.Services.GetRequiredService<VoiceDialer>().RunPendingAsync();
+            var outage = await app.DeclareAndCallAsync("velbert", Declare("07:00", "18:00"));
 
             Assert.That(twilio.Requests, Has.Count.EqualTo(1), "one SMS attempt, refused with 21614");
             var stats = await app.StatsAsync("velbert", outage);

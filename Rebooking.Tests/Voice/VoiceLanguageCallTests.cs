@@ -29,15 +29,12 @@ public sealed class VoiceLanguageCallTests
         {
             new { externalRef = "T1", officeId = "mitte", serviceId = "geburt", start = Full("09:00"), end = Full("09:15"), name = "Ayşe Yılmaz", phone = "02051 100001", language = "tr" },
         });
-        await app.DeclareAsync("velbert", new
+        await app.DeclareAndCallAsync("velbert", new
         {
             start = Full("07:00"), end = Full("18:00"), reason = "Ausfall im Rechenzentrum",
             publicMessage = "Wegen einer technischen Störung kann Ihr Termin nicht stattfinden.",
             publicMessages = new { tr = "Teknik bir arıza nedeniyle randevunuz yapılamıyor." }, notify = true,
         });
-        await app.ProcessAsync();
-        await app.Services.GetRequiredService<NotificationDispatcher>().RunPendingAsync();
-        await app.Services.GetRequiredService<VoiceDialer>().RunPendingAsync();
         return (twilio, app);
     }
 
