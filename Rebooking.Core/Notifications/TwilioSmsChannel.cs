@@ -102,31 +102,14 @@ public sealed class TwilioSmsChannel(ITwilioRestClient client, TwilioOptions opt
     public async Task<SendOutcome?> ReconcileAsync(string to, byte[] bodyHash, DateTimeOffset attemptedAt, CancellationToken ct)
     {
         var read = new ReadMessageOptions { To = new TwilioNumber(to), DateSentAfter = attemptedAt.UtcDateTime.Date, PageSize = 50, Limit = 50 };
-        List<MessageResource> sent;
-        try
-        {
-            var page = await MessageResource.ReadAsync(read, client);
-            page.AutoPaging = false;
-            sent = page.ToList();
-        }
-        catch (TwilioException e)
-        {
-            throw new HttpRequestException("Twilio could not be asked about an earlier attempt", e);
-        }
+        var sent = await TwilioLists.FirstPageAsync(() => MessageResource.ReadAsync(read, client), "Twilio could not be asked about an earlier attempt");
         var match = sent.FirstOrDefault(m => m.Body is not null
-            && (Created(m) is not { } created || created >= attemptedAt.AddMinutes(-2))
+            && (TwilioLists.CreatedUtc(m.DateCreated) is not { } created || created >= attemptedAt.AddMinutes(-2))
             && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(m.Body)), bodyHash));
         return match is null ? null : new SendOutcome(SendStatus.Accepted, ProviderRef: match.Sid);
     }
 
     /// <summary><c>date_created</c> in UTC: the SDK hands it over as a DateTime of uncertain kind.</summary>
-    static DateTimeOffset? Created(MessageResource m) => m.DateCreated switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Local } d => new DateTimeOffset(d.ToUniversalTime(), TimeSpan.Zero),
-        { } d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc), TimeSpan.Zero),
-    };
-
     static bool IsRefused(Exception e) => Chain(e).OfType<SocketException>()
         .Any(s => s.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostNotFound);
 

@@ -49,31 +49,13 @@ public sealed class TwilioVoiceCaller(ITwilioRestClient client, string from) : I
     public async Task<IReadOnlyList<PlacedCall>> FindPlacedAsync(string to, DateTimeOffset since, CancellationToken ct)
     {
         var read = new ReadCallOptions { To = new TwilioNumber(to), From = new TwilioNumber(from), PageSize = 50, Limit = 50 };
-        List<CallResource> calls;
-        try
-        {
-            var page = await CallResource.ReadAsync(read, client);
-            page.AutoPaging = false;
-            calls = page.ToList();
-        }
-        catch (TwilioException e)
-        {
-            throw new HttpRequestException("Twilio could not be asked about an earlier call", e);
-        }
+        var calls = await TwilioLists.FirstPageAsync(() => CallResource.ReadAsync(read, client), "Twilio could not be asked about an earlier call");
         var earliest = since.AddMinutes(-2);
         return calls
-            .Select(c => (Call: c, Created: Utc(c.DateCreated)))
+            .Select(c => (Call: c, Created: TwilioLists.CreatedUtc(c.DateCreated)))
             .Where(c => c.Call.Sid is not null && c.Created >= earliest)
             .OrderBy(c => c.Created)
             .Select(c => new PlacedCall(c.Call.Sid, c.Call.Status?.ToString() ?? "queued"))
             .ToList();
     }
-
-    /// <summary><c>date_created</c> in UTC: the SDK hands it over as a DateTime of uncertain kind.</summary>
-    static DateTimeOffset? Utc(DateTime? created) => created switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Local } d => new DateTimeOffset(d.ToUniversalTime(), TimeSpan.Zero),
-        { } d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc), TimeSpan.Zero),
-    };
 }
